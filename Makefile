@@ -1,0 +1,33 @@
+# swift-traefik — `make run` (demo) and `make test` (everything) are all a new user needs.
+SWIFT ?= swift
+DEBIAN_PACKAGES := curl nginx apache2-utils wrk
+# Release builds turn off NIO's dynamic exclusivity checks too (measured in ../shared/notes/data-path-performance.md).
+RELEASE_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked
+
+.PHONY: build release run test deps bench clean
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build $(RELEASE_FLAGS) --product traefik
+
+# Builds, starts two whoami backends (127.0.0.1:8081, :8082) and the proxy on demo/traefik.toml (:8000).
+run:
+	$(SWIFT) build --product traefik
+	$(SWIFT) build --product demo-backends
+	@scripts/run-demo.sh "$$($(SWIFT) build --show-bin-path)"
+
+# Installs what the tests need (idempotent), then runs every test.
+test: deps
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build --parallel --num-workers 1
+
+deps:
+	@scripts/install-deps.sh $(DEBIAN_PACKAGES)
+
+bench: release
+	@scripts/bench.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
+
+clean:
+	rm -rf .build

@@ -1,0 +1,94 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+// Strict concurrency and Swift 6 mode for every target; see README "Development".
+let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
+
+let package = Package(
+    name: "swift-traefik",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "traefik", targets: ["traefik"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+    ],
+    targets: [
+        // Pure logic: configuration model, rules, balancers. Imports no NIO.
+        .target(name: "TraefikCore", swiftSettings: swiftSettings),
+        // TOML (and later JSON/YAML/flags) → one neutral tree → case-insensitive decoding.
+        .target(
+            name: "ConfigFormats",
+            dependencies: ["TraefikCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "Providers",
+            dependencies: ["TraefikCore", "ConfigFormats", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: swiftSettings
+        ),
+        // The data path: entry points, routing, forwarding, upstream pools. Never imports Providers.
+        .target(
+            name: "ProxyServer",
+            dependencies: [
+                "TraefikCore",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TraefikApp",
+            dependencies: [
+                "TraefikCore", "ConfigFormats", "Providers", "ProxyServer",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "traefik",
+            dependencies: [
+                "TraefikApp",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // `make run`'s demo backends: whoami servers from the fake farm.
+        .executableTarget(name: "demo-backends", dependencies: ["FakeFarm"], swiftSettings: swiftSettings),
+        // Test support and `make run`'s demo backends: whoami servers, ports, `eventually`.
+        .target(
+            name: "FakeFarm",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOWebSocket", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "UnitTests",
+            dependencies: ["TraefikCore", "ConfigFormats", "ProxyServer", "Providers"],
+            path: "Tests/Unit",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "IntegrationTests",
+            dependencies: [
+                "TraefikApp", "ProxyServer", "TraefikCore", "ConfigFormats", "FakeFarm",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            path: "Tests/Integration",
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

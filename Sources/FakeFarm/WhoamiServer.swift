@@ -1,0 +1,119 @@
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOWebSocket
+
+/// A backend for tests and `make run`: echoes what it received as JSON, or does what the query string asks
+/// (status, delay, generated/chunked/slow bodies, SSE, a mid-body close, extra headers, WebSocket echo).
+/// Listens on 127.0.0.1 only.
+public final class WhoamiServer: Sendable {
+    public enum ServerError: Error, CustomStringConvertible {
+        case alreadyStarted(name: String)
+
+        public var description: String {
+            switch self {
+            case .alreadyStarted(let name): "whoami server \(name) is already started"
+            }
+        }
+    }
+
+    private struct State {
+        var serverChannel: (any Channel)?
+        var port = 0
+        var openConnections: [ObjectIdentifier: any Channel] = [:]
+        var connectionsAccepted = 0
+        var requestsServed = 0
+    }
+
+    public let name: String
+    private let state = NIOLockedValueBox(State())
+
+    public init(name: String) {
+        self.name = name
+    }
+
+    /// The bound port once started (0 before).
+    public var port: Int { state.withLockedValue { $0.port } }
+
+    /// TCP connections accepted so far: lets a test see whether the proxy reused an upstream connection.
+    public var connectionsAccepted: Int { state.withLockedValue { $0.connectionsAccepted } }
+
+    /// Requests whose head arrived so far, WebSocket upgrades included.
+    public var requestsServed: Int { state.withLockedValue { $0.requestsServed } }
+
+    /// Binds 127.0.0.1:`port` (0 picks a free port, read it back from `port`).
+    public func start(port: Int = 0) async throws {
+        let alreadyStarted = state.withLockedValue { $0.serverChannel != nil }
+        if alreadyStarted { throw ServerError.alreadyStarted(name: name) }
+
+        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+            .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+            .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+            .childChannelInitializer { [self] channel in
+                accepted(channel)
+                return channel.eventLoop.makeCompletedFuture {
+                    try configurePipeline(of: channel)
+                }
+            }
+            .bind(host: "127.0.0.1", port: port)
+            .get()
+        state.withLockedValue {
+            $0.serverChannel = channel
+            $0.port = channel.localAddress?.port ?? 0
+        }
+    }
+
+    /// Stops listening and closes every open connection, so clients see the backend vanish.
+    public func stop() async throws {
+        let (serverChannel, connections) = state.withLockedValue { state in
+            let taken = (state.serverChannel, Array(state.openConnections.values))
+            state.serverChannel = nil
+            state.openConnections = [:]
+            return taken
+        }
+        try await serverChannel?.close()
+        for connection in connections {
+            try? await connection.close()
+        }
+    }
+
+    private func accepted(_ channel: any Channel) {
+        let key = ObjectIdentifier(channel)
+        state.withLockedValue {
+            $0.connectionsAccepted += 1
+            $0.openConnections[key] = channel
+        }
+        channel.closeFuture.whenComplete { [self] _ in
+            _ = state.withLockedValue { $0.openConnections.removeValue(forKey: key) }
+        }
+    }
+
+    func countRequest() {
+        state.withLockedValue { $0.requestsServed += 1 }
+    }
+
+    private static let httpHandlerName = "whoami"
+
+    private func configurePipeline(of channel: any Channel) throws {
+        let upgrader = NIOWebSocketServerUpgrader(
+            maxFrameSize: 1 << 20,
+            shouldUpgrade: { [self] channel, _ in
+                countRequest()
+                return channel.eventLoop.makeSucceededFuture(HTTPHeaders())
+            },
+            upgradePipelineHandler: { channel, _ in
+                channel.eventLoop.makeCompletedFuture {
+                    let operations = channel.pipeline.syncOperations
+                    operations.removeHandler(name: WhoamiServer.httpHandlerName, promise: nil)
+                    try operations.addHandler(WebSocketEchoHandler())
+                }
+            }
+        )
+        let operations = channel.pipeline.syncOperations
+        try operations.configureHTTPServerPipeline(
+            withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
+        )
+        try operations.addHandler(WhoamiHandler(server: self), name: WhoamiServer.httpHandlerName)
+    }
+}

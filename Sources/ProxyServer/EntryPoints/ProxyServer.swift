@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import Synchronization
+import TraefikCore
+
+/// A listener the proxy serves: one per configured entry point.
+public struct EntryPointListener: Sendable {
+    public var name: String
+    public var address: ListenAddress
+    public var isTLS: Bool
+
+    public init(name: String, address: ListenAddress, isTLS: Bool = false) {
+        self.name = name
+        self.address = address
+        self.isTLS = isTLS
+    }
+}
+
+/// The data path: listeners for every entry point, sharing one runtime store and per-loop upstream pools.
+public final class ProxyServer: Sendable {
+    public let store: RuntimeStore
+    private let group: any EventLoopGroup
+    private let pools: UpstreamPools
+    private let logger: Logger
+    private let serverName: String
+    private let channels: Mutex<[String: any Channel]>
+
+    /// - Parameters:
+    ///   - group: the event loops serving clients and backends (one per core suits keep-alive traffic).
+    ///   - maxIdleConnsPerHost: idle keep-alive connections kept per backend server and event loop (0 = default).
+    public init(store: RuntimeStore, group: any EventLoopGroup, maxIdleConnsPerHost: Int, logger: Logger) {
+        self.store = store
+        self.group = group
+        self.pools = UpstreamPools(group: group, maxIdlePerHost: maxIdleConnsPerHost)
+        self.logger = logger
+        self.serverName = Self.hostname()
+        self.channels = Mutex([:])
+    }
+
+    /// Binds every listener; throws naming the entry point whose address cannot be bound.
+    public func start(_ listeners: [EntryPointListener]) async throws {
+        for listener in listeners {
+            let settings = EntryPointSettings(
+                name: listener.name, isTLS: listener.isTLS, store: store, serverName: serverName, logger: logger)
+            let pools = self.pools
+            let bootstrap = ServerBootstrap(group: group)
+                .serverChannelOption(.backlog, value: 4096)
+                .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
+                .childChannelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        let handler = DownstreamHandler(settings: settings, pool: pools.pool(for: channel.eventLoop))
+                        try channel.pipeline.syncOperations.addHandler(handler)
+                    }
+                }
+            let host = listener.address.host ?? "0.0.0.0"
+            do {
+                let channel = try await bootstrap.bind(host: host, port: listener.address.port).get()
+                channels.withLock { $0[listener.name] = channel }
+                logger.info("entry point \(listener.name) listening on \(host):\(listener.address.port)")
+            } catch {
+                throw ProxyServerError.cannotListen(entryPoint: listener.name, address: "\(host):\(listener.address.port)", underlying: "\(error)")
+            }
+        }
+    }
+
+    /// The port an entry point is bound to (useful with port 0).
+    public func boundPort(of entryPoint: String) -> Int? {
+        channels.withLock { $0[entryPoint]?.localAddress?.port }
+    }
+
+    /// Closes the listeners and idle backend connections.
+    public func stop() async {
+        let all = channels.withLock { channels in
+            defer { channels.removeAll() }
+            return Array(channels.values)
+        }
+        for channel in all { try? await channel.close() }
+        pools.closeAll()
+    }
+
+    private static func hostname() -> String {
+        #if canImport(Glibc)
+        #endif
+        var buffer = [CChar](repeating: 0, count: 256)
+        guard gethostname(&buffer, buffer.count) == 0 else { return "localhost" }
+        let name = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return name.isEmpty ? "localhost" : name
+    }
+}
+
+public enum ProxyServerError: Error, CustomStringConvertible {
+    case cannotListen(entryPoint: String, address: String, underlying: String)
+
+    public var description: String {
+        switch self {
+        case .cannotListen(let entryPoint, let address, let underlying):
+            "entry point \(entryPoint): cannot listen on \(address): \(underlying)"
+        }
+    }
+}

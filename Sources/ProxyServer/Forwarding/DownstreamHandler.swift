@@ -1,0 +1,655 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import TraefikCore
+
+/// Everything a client connection needs to know about its entry point.
+struct EntryPointSettings: Sendable {
+    var name: String
+    var isTLS: Bool
+    var store: RuntimeStore
+    var limits = HTTPHeadLimits()
+    var serverName: String
+    var logger: Logger
+}
+
+/// Timeouts of a client connection (decisions.md limits).
+enum ClientTimeouts {
+    /// Reading one request head, from its first byte: 408 past it.
+    static let requestHead = TimeAmount.seconds(10)
+    /// An idle keep-alive connection is closed after this.
+    static let idleKeepAlive = TimeAmount.seconds(180)
+}
+
+/// The only handler of a client connection: scans each request head, routes it, and forwards the original
+/// bytes to a pooled backend connection of the same event loop; streams both bodies with backpressure.
+final class DownstreamHandler: ChannelDuplexHandler {
+    typealias InboundIn = ByteBuffer
+    typealias OutboundIn = ByteBuffer
+    typealias OutboundOut = ByteBuffer
+
+    private enum Phase {
+        case awaitingHead
+        case exchanging
+        case tunneling
+        case closing
+    }
+
+    private enum RequestBody {
+        case done
+        case contentLength(remaining: Int)
+        case chunked(ChunkedBodyScanner)
+    }
+
+    private let settings: EntryPointSettings
+    private let pool: UpstreamPool
+    private var context: ChannelHandlerContext?
+    private var phase = Phase.awaitingHead
+    /// Received bytes not yet handled: a partial head, or a pipelined request waiting for the current response.
+    private var input: ByteBuffer?
+    private var readHeld = false
+    private var headScan = HeadScanResume()
+    private var facts: ForwardingFacts
+    private var cachedRuntime: ProxyRuntime?
+    private var cachedRouter: Router?
+
+    // The exchange in progress.
+    private var upstream: UpstreamHandler?
+    private var target: UpstreamTarget?
+    private var waitingForUpstream = false
+    private var writesForUpstream: [ByteBuffer] = []
+    private var requestBody = RequestBody.done
+    private var clientKeepAlive = true
+    private var clientMinorVersion = 1
+    private var requestIsHEAD = false
+    private var requestIsUpgrade = false
+    private var responseStarted = false
+    private var closeAfterResponse = false
+    private var dechunker: ChunkedDecoder?
+    /// The complete request of a body-less exchange on a reused connection, kept for one retry when the backend
+    /// closed that idle connection just as we used it.
+    private var replayableRequest: ByteBuffer?
+    private var wroteToUpstream = false
+
+    // Timeouts.
+    private var headStartedAt: NIODeadline?
+    private var idleSince = NIODeadline.now()
+    private var timer: Scheduled<Void>?
+
+    init(settings: EntryPointSettings, pool: UpstreamPool) {
+        self.settings = settings
+        self.pool = pool
+        facts = ForwardingFacts(clientIP: "", scheme: settings.isTLS ? "https" : "http", serverName: settings.serverName)
+    }
+
+    var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+
+    // MARK: lifecycle
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+        facts.clientIP = context.channel.remoteAddress?.ipAddress ?? ""
+        idleSince = .now()
+        armTimer(at: idleSince + ClientTimeouts.requestHead)
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        timer?.cancel()
+        timer = nil
+        self.context = nil
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        phase = .closing
+        timer?.cancel()
+        if let upstream {
+            self.upstream = nil
+            upstream.abandon()
+        }
+        writesForUpstream.removeAll()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        settings.logger.debug("client connection error: \(error)")
+        context.close(promise: nil)
+    }
+
+    // MARK: inbound from the client
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        var buffer = unwrapInboundIn(data)
+        switch phase {
+        case .awaitingHead:
+            append(&buffer)
+            processInput()
+        case .exchanging:
+            if case .done = requestBody {
+                append(&buffer)  // pipelined: handled once the current response is complete
+            } else {
+                forwardRequestBody(from: &buffer)
+                if buffer.readableBytes > 0 { append(&buffer) }
+            }
+        case .tunneling:
+            sendUpstream(buffer)
+        case .closing:
+            break
+        }
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
+        if wroteToUpstream {
+            wroteToUpstream = false
+            upstream?.flush()
+        }
+        context.fireChannelReadComplete()
+    }
+
+    private func append(_ buffer: inout ByteBuffer) {
+        if input == nil {
+            input = buffer
+        } else {
+            input!.writeBuffer(&buffer)
+        }
+    }
+
+    /// Handles the next request head in `input`, if complete.
+    private func processInput() {
+        guard phase == .awaitingHead, var buffer = input, buffer.readableBytes > 0 else { return }
+        let scan = buffer.withUnsafeReadableBytes {
+            HTTP1Scanner.scanRequest($0, limits: settings.limits, resume: &headScan)
+        }
+        switch scan {
+        case .incomplete:
+            if headStartedAt == nil { headStartedAt = .now() }
+        case .invalid(let error):
+            input = nil
+            settings.logger.debug("rejected request: \(error)")
+            respond(status: error.status, close: true)
+        case .complete(let head):
+            headStartedAt = nil
+            let headBytes = buffer.readSlice(length: head.headLength)!
+            input = buffer.readableBytes > 0 ? buffer : nil
+            handleRequest(head, headBytes)
+        }
+    }
+
+    // MARK: routing
+
+    private func handleRequest(_ head: RequestHead, _ headBytes: ByteBuffer) {
+        clientMinorVersion = head.minorVersion
+        clientKeepAlive = head.keepAlive
+        requestIsHEAD = head.isHEAD
+        requestIsUpgrade = head.upgrade
+        responseStarted = false
+        closeAfterResponse = !head.keepAlive
+        switch head.framing {
+        case .contentLength(let length) where length > 0: requestBody = .contentLength(remaining: length)
+        case .chunked: requestBody = .chunked(ChunkedBodyScanner())
+        default: requestBody = .done
+        }
+        phase = .exchanging
+
+        let runtime = settings.store.runtime
+        if runtime !== cachedRuntime {
+            cachedRuntime = runtime
+            cachedRouter = runtime.routers[settings.name]
+        }
+
+        let decision: RoutingDecision = headBytes.withUnsafeReadableBytes { raw in
+            route(head, raw, runtime: runtime)
+        }
+        switch decision {
+        case .respond(let status, let location):
+            // The body (if any) of a request we answer ourselves is not read: close afterwards.
+            if case .done = requestBody {} else { closeAfterResponse = true }
+            respond(status: status, location: location, close: closeAfterResponse)
+        case .forward(let target, let passHostHeader, let pathAndQuery):
+            var out = context!.channel.allocator.buffer(capacity: head.headLength + 192)
+            headBytes.withUnsafeReadableBytes { raw in
+                RequestHeadRewriter.write(
+                    head, from: raw, pathAndQuery: pathAndQuery, target: target, passHostHeader: passHostHeader,
+                    facts: facts, into: &out)
+            }
+            startExchange(with: target, head: out)
+        }
+    }
+
+    private enum RoutingDecision {
+        case respond(status: Int, location: String?)
+        case forward(UpstreamTarget, passHostHeader: Bool, pathAndQuery: Range<Int>)
+    }
+
+    private func route(_ head: RequestHead, _ raw: UnsafeRawBufferPointer, runtime: ProxyRuntime) -> RoutingDecision {
+        let target = RequestTarget.split(raw, target: head.target)
+        let pathAndQuery = target.pathBytes.lowerBound..<(target.query?.upperBound ?? target.pathBytes.upperBound)
+        // Path cleaning first (spec §4.4): 301 to the cleaned path, whether or not a frontend matches.
+        if PathShape.needsCleaning(UnsafeRawBufferPointer(rebasing: raw[target.pathBytes])) {
+            let rawPath = String(decoding: UnsafeRawBufferPointer(rebasing: raw[target.pathBytes]), as: UTF8.self)
+            var location = PathCleaner.clean(rawPath)
+            if let query = target.query {
+                location += "?" + String(decoding: UnsafeRawBufferPointer(rebasing: raw[query]), as: UTF8.self)
+            }
+            return .respond(status: 301, location: location)
+        }
+        guard let path = RequestTarget.decodePath(raw, path: target.pathBytes) else {
+            return .respond(status: 400, location: nil)
+        }
+        let hostRange = target.absoluteHost ?? head.host.map { hostWithoutPort(raw, $0) }
+        let request = WireRequest(
+            method: String(decoding: UnsafeRawBufferPointer(rebasing: raw[head.method]), as: UTF8.self),
+            host: hostRange.map { String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0]), as: UTF8.self) } ?? "",
+            path: path, raw: raw, headers: head.headers)
+        guard let frontend = cachedRouter?.firstMatch(request) else {
+            return .respond(status: 404, location: nil)
+        }
+        guard let backend = runtime.backends[frontend.backendName], let server = backend.nextTarget() else {
+            settings.logger.warning("frontend \(frontend.name): backend \(frontend.backendName) has no servers")
+            return .respond(status: 503, location: nil)
+        }
+        if server.scheme != "http" {
+            settings.logger.error(
+                "backend \(frontend.backendName) server \(server.name): \(server.scheme):// servers are not available in this version")
+            return .respond(status: 500, location: nil)
+        }
+        return .forward(server, passHostHeader: frontend.passHostHeader, pathAndQuery: pathAndQuery)
+    }
+
+    // MARK: forwarding the request
+
+    private func startExchange(with target: UpstreamTarget, head: ByteBuffer) {
+        self.target = target
+        var bodyNow: ByteBuffer?
+        if var rest = input {
+            input = nil
+            forwardRequestBodyLater(from: &rest, into: &bodyNow)
+            if rest.readableBytes > 0 { input = rest }
+        }
+        let bodyComplete: Bool = { if case .done = requestBody { return true } else { return false } }()
+        if let idle = pool.acquire(target) {
+            replayableRequest = bodyNow == nil && bodyComplete ? head : nil
+            attach(idle)
+            idle.send(head)
+            if let bodyNow { idle.send(bodyNow) }
+            idle.flush()
+        } else {
+            replayableRequest = nil
+            writesForUpstream.append(head)
+            if let bodyNow { writesForUpstream.append(bodyNow) }
+            connect(to: target)
+        }
+    }
+
+    private func connect(to target: UpstreamTarget) {
+        waitingForUpstream = true
+        pool.connect(target).assumeIsolated().whenComplete { [self] result in
+            waitingForUpstream = false
+            guard phase == .exchanging else {
+                if case .success(let channel) = result { channel.close(promise: nil) }
+                return
+            }
+            switch result {
+            case .success(let channel):
+                guard let handler = try? channel.pipeline.syncOperations.handler(type: UpstreamHandler.self) else {
+                    channel.close(promise: nil)
+                    failExchange(status: 500, reason: "upstream pipeline without handler")
+                    return
+                }
+                attach(handler)
+                for buffer in writesForUpstream { handler.send(buffer) }
+                writesForUpstream.removeAll(keepingCapacity: true)
+                handler.flush()
+                resumeClientReading()
+            case .failure(let error):
+                writesForUpstream.removeAll(keepingCapacity: true)
+                let status = Self.status(forConnectError: error)
+                settings.logger.warning("cannot reach \(target.poolKey) (\(target.name)): \(error)")
+                failExchange(status: status, reason: "\(error)")
+            }
+        }
+    }
+
+    /// refused → 502, dial timeout → 504, anything else → 500 (decisions D21).
+    static func status(forConnectError error: any Error) -> Int {
+        if let channelError = error as? ChannelError, case .connectTimeout = channelError { return 504 }
+        if error is NIOConnectionError { return 502 }
+        if let ioError = error as? IOError, ioError.errnoCode == ECONNREFUSED { return 502 }
+        return 500
+    }
+
+    private func attach(_ handler: UpstreamHandler) {
+        upstream = handler
+        handler.begin(owner: self, requestWasHEAD: requestIsHEAD)
+    }
+
+    /// Splits the body bytes of the current request off `buffer` into `body`.
+    private func forwardRequestBodyLater(from buffer: inout ByteBuffer, into body: inout ByteBuffer?) {
+        if let slice = takeRequestBody(from: &buffer) { body = slice }
+    }
+
+    private func forwardRequestBody(from buffer: inout ByteBuffer) {
+        if let slice = takeRequestBody(from: &buffer) { sendUpstream(slice) }
+    }
+
+    private func takeRequestBody(from buffer: inout ByteBuffer) -> ByteBuffer? {
+        switch requestBody {
+        case .done:
+            return nil
+        case .contentLength(let remaining):
+            let take = min(remaining, buffer.readableBytes)
+            requestBody = take == remaining ? .done : .contentLength(remaining: remaining - take)
+            return take > 0 ? buffer.readSlice(length: take) : nil
+        case .chunked(var scanner):
+            let progress = buffer.withUnsafeReadableBytes { scanner.consume($0) }
+            switch progress {
+            case .needMore:
+                requestBody = .chunked(scanner)
+                return buffer.readSlice(length: buffer.readableBytes)
+            case .finished(let bodyBytes):
+                requestBody = .done
+                return buffer.readSlice(length: bodyBytes)
+            case .invalid(let reason):
+                settings.logger.debug("bad chunked request body: \(reason)")
+                buffer.moveReaderIndex(to: buffer.writerIndex)
+                failExchange(status: 400, reason: "bad chunked body")
+                return nil
+            }
+        }
+    }
+
+    private func sendUpstream(_ buffer: ByteBuffer) {
+        if let upstream {
+            upstream.send(buffer)
+            wroteToUpstream = true
+        } else if waitingForUpstream {
+            writesForUpstream.append(buffer)
+        }
+    }
+
+    // MARK: callbacks from the upstream handler
+
+    func upstreamInformational(_ headBytes: ByteBuffer) {
+        // 1xx (100 Continue) means nothing to an HTTP/1.0 client.
+        if clientMinorVersion == 1 { context?.write(wrapOutboundOut(headBytes), promise: nil) }
+    }
+
+    func upstreamResponseHead(_ head: ResponseHead, _ headBytes: ByteBuffer) {
+        guard let context else { return }
+        replayableRequest = nil
+        responseStarted = true
+        if head.framing == .untilClose { closeAfterResponse = true }
+        if case .done = requestBody {} else { closeAfterResponse = true }  // response before the whole body
+        var out = context.channel.allocator.buffer(capacity: head.headLength + 32)
+        let mode = headBytes.withUnsafeReadableBytes { raw in
+            ResponseHeadRewriter.write(
+                head, from: raw, clientMinorVersion: clientMinorVersion, closeClient: closeAfterResponse,
+                switchingProtocols: false, into: &out)
+        }
+        if mode == .dechunk {
+            closeAfterResponse = true
+            dechunker = ChunkedDecoder()
+        }
+        context.write(wrapOutboundOut(out), promise: nil)
+    }
+
+    func upstreamSwitchedProtocols(_ head: ResponseHead, _ headBytes: ByteBuffer) {
+        guard let context else { return }
+        replayableRequest = nil
+        responseStarted = true
+        guard requestIsUpgrade else {
+            failExchange(status: 502, reason: "backend switched protocols without an upgrade request")
+            return
+        }
+        var out = context.channel.allocator.buffer(capacity: head.headLength + 32)
+        _ = headBytes.withUnsafeReadableBytes { raw in
+            ResponseHeadRewriter.write(
+                head, from: raw, clientMinorVersion: clientMinorVersion, closeClient: false, switchingProtocols: true,
+                into: &out)
+        }
+        context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        phase = .tunneling
+        requestBody = .done
+        if let rest = input {
+            input = nil
+            sendUpstream(rest)
+            upstream?.flush()
+        }
+        resumeClientReading()
+    }
+
+    func upstreamBody(_ bytes: ByteBuffer) {
+        guard let context else { return }
+        if dechunker != nil {
+            var out = context.channel.allocator.buffer(capacity: bytes.readableBytes)
+            bytes.withUnsafeReadableBytes { raw in
+                dechunker!.decode(raw) { range in out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[range])) }
+            }
+            if out.readableBytes > 0 { context.write(wrapOutboundOut(out), promise: nil) }
+        } else {
+            context.write(wrapOutboundOut(bytes), promise: nil)
+        }
+    }
+
+    func upstreamTunnelBytes(_ bytes: ByteBuffer) {
+        context?.write(wrapOutboundOut(bytes), promise: nil)
+    }
+
+    func flushToClient() { context?.flush() }
+
+    func upstreamResponseEnded(_ handler: UpstreamHandler, reusable: Bool) {
+        upstream = nil
+        let requestFullySent: Bool = { if case .done = requestBody { return true } else { return false } }()
+        if reusable && requestFullySent {
+            pool.release(handler)
+        } else {
+            handler.close()
+        }
+        finishExchange()
+    }
+
+    func upstreamFailed(_ handler: UpstreamHandler, _ failure: UpstreamFailure) {
+        upstream = nil
+        if case .closedBeforeResponse = failure, handler.isReused, let request = replayableRequest, let target {
+            // A keep-alive connection the backend closed as we reused it: one retry on a fresh connection.
+            replayableRequest = nil
+            writesForUpstream = [request]
+            connect(to: target)
+            return
+        }
+        if responseStarted {
+            settings.logger.warning("backend \(target?.name ?? "?") failed mid-response: \(failure)")
+            closeClient()
+            return
+        }
+        let status: Int
+        switch failure {
+        case .closedBeforeResponse, .closedMidResponse: status = 502
+        case .malformedResponse: status = 500
+        }
+        settings.logger.warning("backend \(target?.name ?? "?") failed: \(failure)")
+        failExchange(status: status, reason: "\(failure)")
+    }
+
+    func upstreamTunnelClosed() {
+        upstream = nil
+        closeClient()
+    }
+
+    func upstreamBecameWritable() { resumeClientReading() }
+
+    // MARK: ending exchanges
+
+    private func finishExchange() {
+        guard let context else { return }
+        target = nil
+        replayableRequest = nil
+        dechunker = nil
+        if closeAfterResponse {
+            closeClient()
+            return
+        }
+        context.flush()
+        phase = .awaitingHead
+        idleSince = .now()
+        if input != nil { processInput() }
+        resumeClientReading()
+    }
+
+    /// Answers the current request with an error before any response byte was sent.
+    private func failExchange(status: Int, reason: String) {
+        if let upstream {
+            self.upstream = nil
+            upstream.abandon()
+        }
+        writesForUpstream.removeAll()
+        let bodyPending: Bool = { if case .done = requestBody { return false } else { return true } }()
+        respond(status: status, close: closeAfterResponse || bodyPending)
+    }
+
+    /// Writes a response of our own and ends the exchange.
+    private func respond(status: Int, location: String? = nil, close: Bool) {
+        guard let context else { return }
+        var out = context.channel.allocator.buffer(capacity: 160)
+        CannedResponse.write(
+            status: status, location: location, close: close, keepAliveForHTTP10: clientMinorVersion == 0,
+            headOnly: requestIsHEAD, into: &out)
+        context.write(wrapOutboundOut(out), promise: nil)
+        closeAfterResponse = close
+        requestBody = .done
+        finishExchange()
+    }
+
+    private func closeClient() {
+        guard let context, phase != .closing else { return }
+        phase = .closing
+        input = nil
+        context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated()
+            .whenComplete { _ in context.close(promise: nil) }
+    }
+
+    // MARK: backpressure: read from the client only while the backend side can take more.
+
+    func read(context: ChannelHandlerContext) {
+        switch phase {
+        case .exchanging:
+            let bodyDone: Bool = { if case .done = requestBody { return true } else { return false } }()
+            if bodyDone || waitingForUpstream || !(upstream?.isWritable ?? true) {
+                readHeld = true
+                return
+            }
+        case .tunneling:
+            if !(upstream?.isWritable ?? true) {
+                readHeld = true
+                return
+            }
+        case .awaitingHead, .closing:
+            break
+        }
+        context.read()
+    }
+
+    private func resumeClientReading() {
+        guard readHeld, let context else { return }
+        readHeld = false
+        read(context: context)
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable { upstream?.resumeReading() }
+        context.fireChannelWritabilityChanged()
+    }
+
+    // MARK: timeouts
+
+    private func armTimer(at deadline: NIODeadline) {
+        guard let context else { return }
+        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in checkTimeouts() }
+    }
+
+    private func checkTimeouts() {
+        guard phase != .closing else { return }
+        let now = NIODeadline.now()
+        var next = now + ClientTimeouts.requestHead
+        if phase == .awaitingHead {
+            if let started = headStartedAt {
+                if now >= started + ClientTimeouts.requestHead {
+                    settings.logger.debug("request head not complete after \(ClientTimeouts.requestHead): 408")
+                    respond(status: 408, close: true)
+                    return
+                }
+                next = started + ClientTimeouts.requestHead
+            } else if input == nil {
+                if now >= idleSince + ClientTimeouts.idleKeepAlive {
+                    closeClient()
+                    return
+                }
+                next = min(next, idleSince + ClientTimeouts.idleKeepAlive)
+            }
+        }
+        armTimer(at: next)
+    }
+}
+
+/// The request as the rules see it, reading header values straight from the head bytes.
+private struct WireRequest: RoutableRequest {
+    let method: String
+    let host: String
+    let path: String
+    let raw: UnsafeRawBufferPointer
+    let headers: [HeaderLine]
+
+    func headerValues(named lowercasedName: String) -> [String] {
+        var values: [String] = []
+        let name = Array(lowercasedName.utf8)
+        for line in headers where line.nameEnd - line.lineStart == name.count {
+            var equal = true
+            for offset in 0..<name.count where asciiLower(raw[line.lineStart + offset]) != name[offset] {
+                equal = false
+                break
+            }
+            if equal {
+                values.append(String(decoding: UnsafeRawBufferPointer(rebasing: raw[line.valueStart..<line.valueEnd]), as: UTF8.self))
+            }
+        }
+        return values
+    }
+}
+
+/// The Host value without its port (`[::1]:80` → `[::1]`, `a.b:8000` → `a.b`).
+private func hostWithoutPort(_ raw: UnsafeRawBufferPointer, _ range: Range<Int>) -> Range<Int> {
+    guard !range.isEmpty else { return range }
+    if raw[range.lowerBound] == UInt8(ascii: "[") {
+        for index in range where raw[index] == UInt8(ascii: "]") { return range.lowerBound..<(index + 1) }
+        return range
+    }
+    for index in range where raw[index] == UInt8(ascii: ":") { return range.lowerBound..<index }
+    return range
+}
+
+/// Cheap check on the raw path bytes for what `PathCleaner` would change: `//`, `/./`, `/../`, a trailing `/.` or `/..`.
+enum PathShape {
+    static func needsCleaning(_ path: UnsafeRawBufferPointer) -> Bool {
+        let slash = UInt8(ascii: "/")
+        let dot = UInt8(ascii: ".")
+        let count = path.count
+        // Only origin-form paths are cleaned; `*` (OPTIONS) and empty paths are left alone.
+        if count == 0 || path[0] != slash { return false }
+        var index = 0
+        while index < count {
+            if path[index] == slash {
+                let next = index + 1
+                if next < count && path[next] == slash { return true }
+                if next < count && path[next] == dot {
+                    let afterDot = next + 1
+                    if afterDot == count || path[afterDot] == slash { return true }
+                    if path[afterDot] == dot && (afterDot + 1 == count || path[afterDot + 1] == slash) { return true }
+                }
+            }
+            index += 1
+        }
+        return false
+    }
+}

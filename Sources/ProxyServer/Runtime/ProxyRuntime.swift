@@ -1,0 +1,87 @@
+import NIOCore
+import Synchronization
+import TraefikCore
+
+/// One backend server as the data path needs it: where to connect and what to send as Host.
+public struct UpstreamTarget: Sendable, Hashable {
+    public let name: String
+    public let scheme: String
+    public let host: String
+    public let port: Int
+    /// `host[:port]` exactly as written in the server URL; the Host header when passHostHeader is off.
+    public let authority: String
+    /// Pre-resolved address when `host` is an IP literal (no resolver on the hot path).
+    let socketAddress: SocketAddress?
+
+    init(_ server: BackendServer) {
+        name = server.name
+        scheme = server.url.scheme
+        host = server.url.host
+        port = server.url.port
+        authority = server.url.authority
+        socketAddress = try? SocketAddress(ipAddress: server.url.host, port: server.url.port)
+    }
+
+    /// The key of this server's connections in the per-event-loop pool.
+    var poolKey: String { "\(scheme)://\(host):\(port)" }
+}
+
+/// A backend at run time: its servers and the balancer state shared by every frontend and entry point using it.
+public final class BackendRuntime: Sendable {
+    public let configuration: CompiledBackend
+    let targets: [UpstreamTarget]
+    private let balancer: Mutex<WeightedRoundRobin>
+
+    init(_ configuration: CompiledBackend) {
+        self.configuration = configuration
+        targets = configuration.servers.map(UpstreamTarget.init)
+        balancer = Mutex(WeightedRoundRobin(weights: configuration.servers.map(\.weight)))
+    }
+
+    /// The next server by weighted round robin, or nil when the backend has no servers.
+    func nextTarget() -> UpstreamTarget? {
+        guard let index = balancer.withLock({ $0.next() }) else { return nil }
+        return targets[index]
+    }
+}
+
+/// An immutable view of the routing configuration. A request reads it once, at its start, and keeps it to its end.
+public final class ProxyRuntime: Sendable {
+    public let compiled: CompiledConfiguration
+    let routers: [String: Router]
+    let backends: [String: BackendRuntime]
+
+    /// Builds the runtime for `compiled`, keeping the balancer state of every backend whose configuration did not change.
+    public init(_ compiled: CompiledConfiguration, entryPoints: [String], previous: ProxyRuntime? = nil) {
+        self.compiled = compiled
+        var routers: [String: Router] = [:]
+        for name in entryPoints { routers[name] = compiled.router(forEntryPoint: name) }
+        self.routers = routers
+        var backends: [String: BackendRuntime] = [:]
+        for (name, backend) in compiled.backends {
+            if let kept = previous?.backends[name], kept.configuration == backend {
+                backends[name] = kept
+            } else {
+                backends[name] = BackendRuntime(backend)
+            }
+        }
+        self.backends = backends
+    }
+
+    public static func empty(entryPoints: [String]) -> ProxyRuntime {
+        ProxyRuntime(
+            CompiledConfiguration.compile(DynamicConfiguration(), entryPointNames: Set(entryPoints), defaultEntryPoints: []),
+            entryPoints: entryPoints)
+    }
+}
+
+/// Where the current runtime is published; swapped atomically on reload.
+public final class RuntimeStore: Sendable {
+    private let current: Mutex<ProxyRuntime>
+
+    public init(_ runtime: ProxyRuntime) { current = Mutex(runtime) }
+
+    public var runtime: ProxyRuntime { current.withLock { $0 } }
+
+    public func publish(_ runtime: ProxyRuntime) { current.withLock { $0 = runtime } }
+}

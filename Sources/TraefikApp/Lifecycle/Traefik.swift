@@ -1,0 +1,127 @@
+import ConfigFormats
+import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+import Providers
+import ProxyServer
+import Synchronization
+import TraefikCore
+
+public enum StartupError: Error, CustomStringConvertible {
+    case invalidEntryPoint(name: String, reason: String)
+    case notAvailable(String)
+    case fileProvider(String)
+
+    public var description: String {
+        switch self {
+        case .invalidEntryPoint(let name, let reason): "entry point \(name): \(reason)"
+        case .notAvailable(let what): "\(what) is not available in this version"
+        case .fileProvider(let reason): "file provider: \(reason)"
+        }
+    }
+}
+
+/// The running proxy: listeners from the static configuration, routes from the file provider.
+public final class Traefik: Sendable {
+    public let configuration: StaticConfiguration
+    public let configFile: String?
+    public let proxy: ProxyServer
+    private let group: MultiThreadedEventLoopGroup
+    private let logger: Logger
+    private let watchTask = Mutex<Task<Void, Never>?>(nil)
+
+    /// - Parameter threads: event loops for the data path; one per core by default.
+    public init(configuration: StaticConfiguration, configFile: String?, logger: Logger, threads: Int = System.coreCount) {
+        self.configuration = configuration
+        self.configFile = configFile
+        self.logger = logger
+        group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        let entryPoints = Array(configuration.entryPoints.keys)
+        proxy = ProxyServer(
+            store: RuntimeStore(ProxyRuntime.empty(entryPoints: entryPoints)), group: group,
+            maxIdleConnsPerHost: configuration.maxIdleConnsPerHost, logger: logger)
+    }
+
+    /// Loads the routes, then binds every entry point. Throws with a message naming what is wrong.
+    public func start() async throws {
+        let listeners = try entryPointListeners()
+        if let missing = configuration.defaultEntryPoints.first(where: { configuration.entryPoints[$0] == nil }) {
+            logger.warning("defaultEntryPoints names \(missing), which is not a defined entry point")  // D8
+        }
+        if let provider = try fileProvider() {
+            let routes: DynamicConfiguration
+            do {
+                routes = try provider.load()
+            } catch {
+                throw StartupError.fileProvider("\(error)")
+            }
+            apply(routes)
+            if provider.watch { startWatching(provider) }
+        }
+        try await proxy.start(listeners)
+    }
+
+    /// Compiles and publishes a new routing configuration. Invalid frontends are skipped with a logged reason;
+    /// everything valid applies (design.md "Errors as values").
+    public func apply(_ routes: DynamicConfiguration) {
+        let compiled = CompiledConfiguration.compile(
+            routes, entryPointNames: Set(configuration.entryPoints.keys),
+            defaultEntryPoints: configuration.defaultEntryPoints)
+        for diagnostic in compiled.diagnostics { logger.error("configuration: \(diagnostic)") }
+        let runtime = ProxyRuntime(
+            compiled, entryPoints: Array(configuration.entryPoints.keys), previous: proxy.store.runtime)
+        proxy.store.publish(runtime)
+        logger.info("configuration applied: \(compiled.frontends.count) frontends, \(compiled.backends.count) backends")
+    }
+
+    public func stop() async {
+        watchTask.withLock { $0?.cancel() }
+        await proxy.stop()
+        try? await group.shutdownGracefully()
+    }
+
+    private func entryPointListeners() throws -> [EntryPointListener] {
+        try configuration.entryPoints.sorted { $0.key < $1.key }.map { name, entryPoint in
+            if let tls = entryPoint.tls, !tls.certificates.isEmpty {
+                throw StartupError.notAvailable("entry point \(name): TLS")
+            }
+            if entryPoint.redirect != nil {
+                throw StartupError.notAvailable("entry point \(name): redirect")
+            }
+            do {
+                return EntryPointListener(name: name, address: try ListenAddress.parse(entryPoint.address))
+            } catch {
+                throw StartupError.invalidEntryPoint(name: name, reason: "\(error)")
+            }
+        }
+    }
+
+    /// `[file]` alone reads the global configuration file itself; `filename` is relative to the working
+    /// directory (as the original), or else to the configuration file's folder.
+    private func fileProvider() throws -> FileProvider? {
+        guard let file = configuration.file else { return nil }
+        guard let filename = file.filename, !filename.isEmpty else {
+            guard let configFile else {
+                throw StartupError.fileProvider("[file] without filename needs a configuration file")
+            }
+            return FileProvider(path: configFile, watch: file.watch)
+        }
+        var path = filename
+        if !filename.hasPrefix("/"), !FileManager.default.fileExists(atPath: filename), let configFile {
+            let besideConfig = (configFile as NSString).deletingLastPathComponent + "/" + filename
+            if FileManager.default.fileExists(atPath: besideConfig) { path = besideConfig }
+        }
+        return FileProvider(path: path, watch: file.watch)
+    }
+
+    private func startWatching(_ provider: FileProvider) {
+        let logger = self.logger
+        let task = Task { [self] in
+            for await routes in provider.changes(logger: logger) {
+                apply(routes)
+            }
+        }
+        watchTask.withLock { $0 = task }
+    }
+}

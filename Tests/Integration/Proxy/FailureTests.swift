@@ -1,0 +1,94 @@
+import FakeFarm
+import Testing
+
+@Suite("Backend failures and request limits")
+struct FailureTests {
+    @Test func refusedBackendIs502AndNoServersIs503() async throws {
+        let closed = try PortAllocator.closedPort()
+        let config = testEntryPoint + """
+            [backends]
+              [backends.down.servers.s]
+              url = "http://127.0.0.1:\(closed)"
+              [backends.empty]
+            [frontends]
+              [frontends.down]
+              backend = "down"
+                [frontends.down.routes.r]
+                rule = "Host"
+                value = "down"
+              [frontends.empty]
+              backend = "empty"
+                [frontends.empty.routes.r]
+                rule = "Host"
+                value = "empty"
+            """
+        try await ProxyHarness.with(backends: 0, toml: config) { proxy in
+            let refused = try await proxy.get("/", host: "down")
+            #expect(refused.status == 502)
+            #expect(refused.bodyText == "Bad Gateway")
+            #expect(try await proxy.get("/", host: "empty").status == 503)
+        }
+    }
+
+    @Test func backendClosingMidBodyClosesTheClient() async throws {
+        let config = testEntryPoint + """
+            [backends]
+              [backends.one.servers.s]
+              url = "http://127.0.0.1:{{B1}}"
+            [frontends]
+              [frontends.all]
+              backend = "one"
+            """
+        try await ProxyHarness.with(backends: 1, toml: config) { proxy in
+            let client = try await HTTPTestClient.connect(port: proxy.port)
+            try await client.send("GET /?size=200000&close=mid HTTP/1.1\r\nHost: h\r\n\r\n")
+            let head = try await client.readResponseHead()
+            #expect(head.status == 200)
+            #expect(try await client.waitForClose())
+            await client.close()
+            // The proxy still serves.
+            #expect(try await proxy.get("/", host: "h").status == 200)
+        }
+    }
+
+    static let limitsConfig = testEntryPoint + """
+        [backends]
+          [backends.one.servers.s]
+          url = "http://127.0.0.1:{{B1}}"
+        [frontends]
+          [frontends.all]
+          backend = "one"
+        """
+
+    @Test func oversizedHeadersAre431AndLongRequestLines414() async throws {
+        try await ProxyHarness.with(backends: 1, toml: Self.limitsConfig) { proxy in
+            let big = String(repeating: "a", count: 17 * 1024)
+            let tooBig = try await HTTPTestClient.connect(port: proxy.port)
+            try await tooBig.send("GET / HTTP/1.1\r\nHost: h\r\nX-Big: \(big)\r\n\r\n")
+            #expect(try await tooBig.readResponse().status == 431)
+            #expect(try await tooBig.waitForClose())
+            await tooBig.close()
+
+            let longLine = try await HTTPTestClient.connect(port: proxy.port)
+            try await longLine.send("GET /\(String(repeating: "b", count: 9000)) HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try await longLine.readResponse().status == 414)
+            await longLine.close()
+        }
+    }
+
+    @Test func malformedRequestsAre400AndClosed() async throws {
+        try await ProxyHarness.with(backends: 1, toml: Self.limitsConfig) { proxy in
+            for request in [
+                "GET / HTTP/1.1\r\nHost: h\r\nContent-Length: 3\r\nTransfer-Encoding: chunked\r\n\r\n",
+                "GET / HTTP/1.1\r\nHost: h\r\n Folded: x\r\n\r\n",
+                "GET / HTTP/1.1\r\n\r\n",
+            ] {
+                let client = try await HTTPTestClient.connect(port: proxy.port)
+                try await client.send(request)
+                #expect(try await client.readResponse().status == 400, "\(request)")
+                #expect(try await client.waitForClose())
+                await client.close()
+            }
+        }
+    }
+}

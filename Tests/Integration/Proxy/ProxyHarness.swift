@@ -1,0 +1,79 @@
+import FakeFarm
+import Foundation
+import Logging
+import TraefikApp
+import TraefikCore
+
+/// A proxy started in-process from a TOML text, with whoami backends of the fake farm.
+/// `{{PORT}}` in the TOML becomes the entry point's port, `{{B1}}`, `{{B2}}` … the backends' ports.
+struct ProxyHarness {
+    let traefik: Traefik
+    let port: Int
+    let backends: [WhoamiServer]
+    let directory: URL
+
+    static func start(backends count: Int = 2, toml: String, threads: Int = 2) async throws -> ProxyHarness {
+        var backends: [WhoamiServer] = []
+        for index in 0..<count {
+            let server = WhoamiServer(name: "whoami\(index + 1)")
+            try await server.start()
+            backends.append(server)
+        }
+        let port = try PortAllocator.freePort()
+        var text = toml.replacingOccurrences(of: "{{PORT}}", with: String(port))
+        for (index, server) in backends.enumerated() {
+            text = text.replacingOccurrences(of: "{{B\(index + 1)}}", with: String(server.port))
+        }
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traefik-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let file = directory.appendingPathComponent("traefik.toml")
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let loaded = try ConfigLoader.loadStatic(explicitFile: file.path)
+        var logger = Logger(label: "traefik-test")
+        logger.logLevel = .critical
+        let traefik = Traefik(
+            configuration: loaded.staticConfiguration, configFile: loaded.configFile, logger: logger, threads: threads)
+        try await traefik.start()
+        return ProxyHarness(traefik: traefik, port: port, backends: backends, directory: directory)
+    }
+
+    func stop() async {
+        await traefik.stop()
+        for server in backends { try? await server.stop() }
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// Runs `body` with a started harness and always stops it.
+    static func with<T>(
+        backends count: Int = 2, toml: String, threads: Int = 2, _ body: (ProxyHarness) async throws -> T
+    ) async throws -> T {
+        let harness = try await start(backends: count, toml: toml, threads: threads)
+        do {
+            let result = try await body(harness)
+            await harness.stop()
+            return result
+        } catch {
+            await harness.stop()
+            throw error
+        }
+    }
+
+    func get(
+        _ target: String = "/", host: String? = nil, method: String = "GET", headers: [(String, String)] = [],
+        body: [UInt8]? = nil
+    ) async throws -> TestResponse {
+        var all = headers
+        if let host { all.append(("Host", host)) }
+        return try await HTTPTestClient.request(port: port, method: method, target: target, headers: all, body: body)
+    }
+}
+
+/// The usual head of a test configuration: one entry point on {{PORT}}, the file provider.
+let testEntryPoint = """
+    defaultEntryPoints = ["http"]
+    [entryPoints]
+      [entryPoints.http]
+      address = "127.0.0.1:{{PORT}}"
+    [file]
+
+    """

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Installs the Debian packages given as arguments when their commands are missing (idempotent, quiet).
+set -euo pipefail
+declare -A command_of=([curl]=curl [nginx]=nginx [apache2-utils]=ab [wrk]=wrk [haproxy]=haproxy [caddy]=caddy)
+missing=()
+for package in "$@"; do
+  command -v "${command_of[$package]:-$package}" >/dev/null 2>&1 || missing+=("$package")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "installing: ${missing[*]}"
+sudo_cmd=""; [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+$sudo_cmd apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
