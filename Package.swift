@@ -76,7 +76,10 @@ let package = Package(
         ),
         .testTarget(
             name: "UnitTests",
-            dependencies: ["TraefikCore", "ConfigFormats", "ProxyServer", "Providers"],
+            dependencies: [
+                "TraefikCore", "ConfigFormats", "ProxyServer", "Providers",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Tests/Unit",
             swiftSettings: swiftSettings
         ),

@@ -44,6 +44,9 @@ final class DownstreamHandler: ChannelDuplexHandler {
         case chunked(ChunkedBodyScanner)
     }
 
+    /// Bytes of pipelined requests buffered while a response is pending, before reading pauses.
+    static let maxPipelinedBytes = 64 * 1024
+
     private let settings: EntryPointSettings
     private let pool: UpstreamPool
     private var context: ChannelHandlerContext?
@@ -52,9 +55,11 @@ final class DownstreamHandler: ChannelDuplexHandler {
     private var input: ByteBuffer?
     private var readHeld = false
     private var headScan = HeadScanResume()
+    private var processingInput = false
+    private var clientInputClosed = false
     private var facts: ForwardingFacts
     private var cachedRuntime: ProxyRuntime?
-    private var cachedRouter: Router?
+    private var cachedRoutes: [RoutedFrontend] = []
 
     // The exchange in progress.
     private var upstream: UpstreamHandler?
@@ -113,6 +118,24 @@ final class DownstreamHandler: ChannelDuplexHandler {
         context.fireChannelInactive()
     }
 
+    /// The client shut down its sending side (remote half-closure is allowed on client channels): answer what
+    /// is in flight, then close.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        guard let event = event as? ChannelEvent, case .inputClosed = event else {
+            context.fireUserInboundEventTriggered(event)
+            return
+        }
+        clientInputClosed = true
+        switch phase {
+        case .awaitingHead:
+            if input == nil { closeClient() } else { processInput() }
+        case .tunneling:
+            closeClient()
+        case .exchanging, .closing:
+            break  // finishExchange closes once the pipelined requests are answered
+        }
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         settings.logger.debug("client connection error: \(error)")
         context.close(promise: nil)
@@ -156,24 +179,35 @@ final class DownstreamHandler: ChannelDuplexHandler {
         }
     }
 
-    /// Handles the next request head in `input`, if complete.
+    /// Handles the request heads in `input` one after the other while each is answered at once (pipelined
+    /// requests answered by the proxy itself); a loop rather than recursion, so a long pipeline cannot grow the stack.
     private func processInput() {
-        guard phase == .awaitingHead, var buffer = input, buffer.readableBytes > 0 else { return }
-        let scan = buffer.withUnsafeReadableBytes {
-            HTTP1Scanner.scanRequest($0, limits: settings.limits, resume: &headScan)
-        }
-        switch scan {
-        case .incomplete:
-            if headStartedAt == nil { headStartedAt = .now() }
-        case .invalid(let error):
-            input = nil
-            settings.logger.debug("rejected request: \(error)")
-            respond(status: error.status, close: true)
-        case .complete(let head):
-            headStartedAt = nil
-            let headBytes = buffer.readSlice(length: head.headLength)!
-            input = buffer.readableBytes > 0 ? buffer : nil
-            handleRequest(head, headBytes)
+        guard !processingInput else { return }
+        processingInput = true
+        defer { processingInput = false }
+        while phase == .awaitingHead, var buffer = input, buffer.readableBytes > 0 {
+            let scan = buffer.withUnsafeReadableBytes {
+                HTTP1Scanner.scanRequest($0, limits: settings.limits, resume: &headScan)
+            }
+            switch scan {
+            case .incomplete:
+                if clientInputClosed {
+                    closeClient()  // the rest of this head will never come
+                    return
+                }
+                if headStartedAt == nil { headStartedAt = .now() }
+                return
+            case .invalid(let error):
+                input = nil
+                settings.logger.debug("rejected request: \(error)")
+                respond(status: error.status, close: true)
+                return
+            case .complete(let head):
+                headStartedAt = nil
+                let headBytes = buffer.readSlice(length: head.headLength)!
+                input = buffer.readableBytes > 0 ? buffer : nil
+                handleRequest(head, headBytes)
+            }
         }
     }
 
@@ -196,7 +230,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         let runtime = settings.store.runtime
         if runtime !== cachedRuntime {
             cachedRuntime = runtime
-            cachedRouter = runtime.routers[settings.name]
+            cachedRoutes = runtime.routes[settings.name] ?? []
         }
 
         let decision: RoutingDecision = headBytes.withUnsafeReadableBytes { raw in
@@ -243,10 +277,11 @@ final class DownstreamHandler: ChannelDuplexHandler {
             method: String(decoding: UnsafeRawBufferPointer(rebasing: raw[head.method]), as: UTF8.self),
             host: hostRange.map { String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0]), as: UTF8.self) } ?? "",
             path: path, raw: raw, headers: head.headers)
-        guard let frontend = cachedRouter?.firstMatch(request) else {
+        guard let routed = runtime.firstMatch(request, in: cachedRoutes) else {
             return .respond(status: 404, location: nil)
         }
-        guard let backend = runtime.backends[frontend.backendName], let server = backend.nextTarget() else {
+        let frontend = routed.frontend
+        guard let server = routed.backend?.nextTarget() else {
             settings.logger.warning("frontend \(frontend.name): backend \(frontend.backendName) has no servers")
             return .respond(status: 503, location: nil)
         }
@@ -487,7 +522,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         target = nil
         replayableRequest = nil
         dechunker = nil
-        if closeAfterResponse {
+        if closeAfterResponse || (clientInputClosed && input == nil) {
             closeClient()
             return
         }
@@ -535,8 +570,13 @@ final class DownstreamHandler: ChannelDuplexHandler {
     func read(context: ChannelHandlerContext) {
         switch phase {
         case .exchanging:
+            // Reading on while a response is pending costs nothing (no epoll changes); only a client that
+            // pipelines more than `maxPipelinedBytes`, a backend that cannot take more, or a connect in
+            // progress pause it.
             let bodyDone: Bool = { if case .done = requestBody { return true } else { return false } }()
-            if bodyDone || waitingForUpstream || !(upstream?.isWritable ?? true) {
+            if (bodyDone && (input?.readableBytes ?? 0) > Self.maxPipelinedBytes) || waitingForUpstream
+                || !(upstream?.isWritable ?? true)
+            {
                 readHeld = true
                 return
             }

@@ -12,6 +12,8 @@ public struct UpstreamTarget: Sendable, Hashable {
     public let authority: String
     /// Pre-resolved address when `host` is an IP literal (no resolver on the hot path).
     let socketAddress: SocketAddress?
+    /// The key of this server's connections in the per-event-loop pool.
+    let poolKey: String
 
     init(_ server: BackendServer) {
         name = server.name
@@ -20,10 +22,8 @@ public struct UpstreamTarget: Sendable, Hashable {
         port = server.url.port
         authority = server.url.authority
         socketAddress = try? SocketAddress(ipAddress: server.url.host, port: server.url.port)
+        poolKey = "\(scheme)://\(host):\(port)"
     }
-
-    /// The key of this server's connections in the per-event-loop pool.
-    var poolKey: String { "\(scheme)://\(host):\(port)" }
 }
 
 /// A backend at run time: its servers and the balancer state shared by every frontend and entry point using it.
@@ -45,18 +45,23 @@ public final class BackendRuntime: Sendable {
     }
 }
 
+/// A frontend with its backend resolved, so routing a request needs no name lookups.
+struct RoutedFrontend: Sendable {
+    let frontend: CompiledFrontend
+    /// Nil when the backend is missing (the compiler already disabled such frontends; kept for safety).
+    let backend: BackendRuntime?
+}
+
 /// An immutable view of the routing configuration. A request reads it once, at its start, and keeps it to its end.
 public final class ProxyRuntime: Sendable {
     public let compiled: CompiledConfiguration
-    let routers: [String: Router]
+    /// Per entry point, its frontends in match order (decision D5), backends resolved.
+    let routes: [String: [RoutedFrontend]]
     let backends: [String: BackendRuntime]
 
     /// Builds the runtime for `compiled`, keeping the balancer state of every backend whose configuration did not change.
     public init(_ compiled: CompiledConfiguration, entryPoints: [String], previous: ProxyRuntime? = nil) {
         self.compiled = compiled
-        var routers: [String: Router] = [:]
-        for name in entryPoints { routers[name] = compiled.router(forEntryPoint: name) }
-        self.routers = routers
         var backends: [String: BackendRuntime] = [:]
         for (name, backend) in compiled.backends {
             if let kept = previous?.backends[name], kept.configuration == backend {
@@ -66,6 +71,18 @@ public final class ProxyRuntime: Sendable {
             }
         }
         self.backends = backends
+        var routes: [String: [RoutedFrontend]] = [:]
+        for name in entryPoints {
+            routes[name] = compiled.router(forEntryPoint: name).frontends.map {
+                RoutedFrontend(frontend: $0, backend: backends[$0.backendName])
+            }
+        }
+        self.routes = routes
+    }
+
+    /// The first frontend of `entryPoint` (in D5 order) whose rules all match.
+    func firstMatch<R: RoutableRequest>(_ request: R, in routes: [RoutedFrontend]) -> RoutedFrontend? {
+        routes.first { $0.frontend.matcher.matches(request) }
     }
 
     public static func empty(entryPoints: [String]) -> ProxyRuntime {
