@@ -30,6 +30,60 @@ struct FailureTests {
         }
     }
 
+    @Test func dialTimeoutIs504() async throws {
+        let stalled = try StalledListener()
+        defer { stalled.close() }
+        let config = testEntryPoint + """
+            [backends]
+              [backends.slow.servers.s]
+              url = "http://127.0.0.1:\(stalled.port)"
+            [frontends]
+              [frontends.f]
+              backend = "slow"
+            """
+        try await ProxyHarness.with(backends: 0, toml: config) { proxy in
+            let response = try await HTTPTestClient.request(port: proxy.port, timeout: .seconds(20))
+            #expect(response.status == 504)
+            #expect(response.bodyText == "Gateway Timeout")
+        }
+    }
+
+    @Test func incompleteRequestHeadIs408AfterTenSeconds() async throws {
+        try await ProxyHarness.with(backends: 1, toml: Self.limitsConfig) { proxy in
+            let client = try await HTTPTestClient.connect(port: proxy.port)
+            try await client.send("GET / HTTP/1.1\r\nHost: h\r\n")
+            let response = try await client.readResponse(timeout: .seconds(20))
+            #expect(response.status == 408)
+            #expect(try await client.waitForClose())
+            await client.close()
+        }
+    }
+
+    @Test func halfClosedClientStillGetsItsPipelinedAnswers() async throws {
+        try await ProxyHarness.with(backends: 1, toml: Self.limitsConfig) { proxy in
+            let client = try await HTTPTestClient.connect(port: proxy.port)
+            try await client.send("GET /a HTTP/1.1\r\nHost: h\r\n\r\nGET //b HTTP/1.1\r\nHost: h\r\n\r\nGET /c HTTP/1.1\r\nHost: h\r\n\r\n")
+            try await client.shutdownOutput()
+            #expect(try await client.readResponse().whoami().uri == "/a")
+            #expect(try await client.readResponse().status == 301)
+            #expect(try await client.readResponse().whoami().uri == "/c")
+            #expect(try await client.waitForClose())
+            await client.close()
+        }
+    }
+
+    @Test func longPipelineOfLocallyAnsweredRequests() async throws {
+        try await ProxyHarness.with(backends: 1, toml: Self.limitsConfig) { proxy in
+            let client = try await HTTPTestClient.connect(port: proxy.port)
+            let count = 3000
+            try await client.send(String(repeating: "GET //x HTTP/1.1\r\nHost: h\r\n\r\n", count: count))
+            for _ in 0..<count {
+                #expect(try await client.readResponse().status == 301)
+            }
+            await client.close()
+        }
+    }
+
     @Test func backendClosingMidBodyClosesTheClient() async throws {
         let config = testEntryPoint + """
             [backends]
