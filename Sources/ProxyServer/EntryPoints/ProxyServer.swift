@@ -24,7 +24,7 @@ public struct EntryPointListener: Sendable {
 public final class ProxyServer: Sendable {
     public let store: RuntimeStore
     private let group: any EventLoopGroup
-    private let pools: UpstreamPools
+    private let loops: LoopResourceTable
     private let logger: Logger
     private let serverName: String
     private let channels: Mutex<[String: any Channel]>
@@ -35,7 +35,7 @@ public final class ProxyServer: Sendable {
     public init(store: RuntimeStore, group: any EventLoopGroup, maxIdleConnsPerHost: Int, logger: Logger) {
         self.store = store
         self.group = group
-        self.pools = UpstreamPools(group: group, maxIdlePerHost: maxIdleConnsPerHost)
+        self.loops = LoopResourceTable(group: group, maxIdlePerHost: maxIdleConnsPerHost)
         self.logger = logger
         self.serverName = Self.hostname()
         self.channels = Mutex([:])
@@ -46,15 +46,16 @@ public final class ProxyServer: Sendable {
         for listener in listeners {
             let settings = EntryPointSettings(
                 name: listener.name, isTLS: listener.isTLS, store: store, serverName: serverName, logger: logger)
-            let pools = self.pools
+            let loops = self.loops
             let bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
-                .childChannelOption(.allowRemoteHalfClosure, value: true)
+                // TCP_NODELAY is set on the listener by the bootstrap and inherited by accepted sockets; options
+                // are set synchronously here because bootstrap child options cost a future chain per accept.
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        let handler = DownstreamHandler(settings: settings, pool: pools.pool(for: channel.eventLoop))
+                        try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+                        let handler = DownstreamHandler(settings: settings, loop: loops.resources(for: channel.eventLoop))
                         try channel.pipeline.syncOperations.addHandler(handler)
                     }
                 }
@@ -81,7 +82,7 @@ public final class ProxyServer: Sendable {
             return Array(channels.values)
         }
         for channel in all { try? await channel.close() }
-        pools.closeAll()
+        loops.stopAll()
     }
 
     private static func hostname() -> String {

@@ -49,6 +49,10 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     private let settings: EntryPointSettings
     private let pool: UpstreamPool
+    private let sweeper: ConnectionSweeper
+    /// Links of the sweeper's intrusive list of this loop's client connections.
+    var sweepNext: DownstreamHandler?
+    unowned(unsafe) var sweepPrevious: DownstreamHandler?
     private var context: ChannelHandlerContext?
     private var phase = Phase.awaitingHead
     /// Received bytes not yet handled: a partial head, or a pipelined request waiting for the current response.
@@ -79,14 +83,14 @@ final class DownstreamHandler: ChannelDuplexHandler {
     private var replayableRequest: ByteBuffer?
     private var wroteToUpstream = false
 
-    // Timeouts.
+    // Timeouts, checked by the loop's sweeper.
     private var headStartedAt: NIODeadline?
     private var idleSince = NIODeadline.now()
-    private var timer: Scheduled<Void>?
 
-    init(settings: EntryPointSettings, pool: UpstreamPool) {
+    init(settings: EntryPointSettings, loop: LoopResources) {
         self.settings = settings
-        self.pool = pool
+        self.pool = loop.pool
+        self.sweeper = loop.sweeper
         facts = ForwardingFacts(clientIP: "", scheme: settings.isTLS ? "https" : "http", serverName: settings.serverName)
     }
 
@@ -96,20 +100,18 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     func handlerAdded(context: ChannelHandlerContext) {
         self.context = context
-        facts.clientIP = context.channel.remoteAddress?.ipAddress ?? ""
+        facts.clientIP = context.channel.remoteAddress.map(ClientAddress.text) ?? ""
         idleSince = .now()
-        armTimer(at: idleSince + ClientTimeouts.requestHead)
+        sweeper.add(self)
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
-        timer?.cancel()
-        timer = nil
+        sweeper.remove(self)
         self.context = nil
     }
 
     func channelInactive(context: ChannelHandlerContext) {
         phase = .closing
-        timer?.cancel()
         if let upstream {
             self.upstream = nil
             upstream.abandon()
@@ -280,17 +282,17 @@ final class DownstreamHandler: ChannelDuplexHandler {
         guard let routed = runtime.firstMatch(request, in: cachedRoutes) else {
             return .respond(status: 404, location: nil)
         }
-        let frontend = routed.frontend
         guard let server = routed.backend?.nextTarget() else {
-            settings.logger.warning("frontend \(frontend.name): backend \(frontend.backendName) has no servers")
+            settings.logger.warning(
+                "frontend \(routed.frontend.name): backend \(routed.frontend.backendName) has no servers")
             return .respond(status: 503, location: nil)
         }
         if server.scheme != "http" {
             settings.logger.error(
-                "backend \(frontend.backendName) server \(server.name): \(server.scheme):// servers are not available in this version")
+                "backend \(routed.frontend.backendName) server \(server.name): \(server.scheme):// servers are not available in this version")
             return .respond(status: 500, location: nil)
         }
-        return .forward(server, passHostHeader: frontend.passHostHeader, pathAndQuery: pathAndQuery)
+        return .forward(server, passHostHeader: routed.passHostHeader, pathAndQuery: pathAndQuery)
     }
 
     // MARK: forwarding the request
@@ -604,32 +606,19 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     // MARK: timeouts
 
-    private func armTimer(at deadline: NIODeadline) {
-        guard let context else { return }
-        timer = context.eventLoop.assumeIsolated().scheduleTask(deadline: deadline) { [self] in checkTimeouts() }
-    }
-
-    private func checkTimeouts() {
-        guard phase != .closing else { return }
-        let now = NIODeadline.now()
-        var next = now + ClientTimeouts.requestHead
-        if phase == .awaitingHead {
-            if let started = headStartedAt {
-                if now >= started + ClientTimeouts.requestHead {
-                    settings.logger.debug("request head not complete after \(ClientTimeouts.requestHead): 408")
-                    respond(status: 408, close: true)
-                    return
-                }
-                next = started + ClientTimeouts.requestHead
-            } else if input == nil {
-                if now >= idleSince + ClientTimeouts.idleKeepAlive {
-                    closeClient()
-                    return
-                }
-                next = min(next, idleSince + ClientTimeouts.idleKeepAlive)
+    /// Called about once a second by the sweeper: 408 for a request head that takes too long, close for an idle
+    /// keep-alive connection.
+    func checkTimeouts(now: NIODeadline) {
+        guard phase == .awaitingHead else { return }
+        if let started = headStartedAt {
+            if now >= started + ClientTimeouts.requestHead {
+                settings.logger.debug("request head not complete after \(ClientTimeouts.requestHead): 408")
+                input = nil
+                respond(status: 408, close: true)
             }
+        } else if input == nil, now >= idleSince + ClientTimeouts.idleKeepAlive {
+            closeClient()
         }
-        armTimer(at: next)
     }
 }
 

@@ -27,7 +27,7 @@ final class UpstreamHandler: ChannelDuplexHandler {
         case closed
     }
 
-    let poolKey: String
+    let poolID: Int
     private let pool: UpstreamPool
     private var context: ChannelHandlerContext?
     /// The client connection this exchange belongs to; nil while pooled. Cleared before handing control back,
@@ -40,8 +40,8 @@ final class UpstreamHandler: ChannelDuplexHandler {
     private var responseKeepAlive = true
     private(set) var exchangesStarted = 0
 
-    init(poolKey: String, pool: UpstreamPool) {
-        self.poolKey = poolKey
+    init(poolID: Int, pool: UpstreamPool) {
+        self.poolID = poolID
         self.pool = pool
     }
 

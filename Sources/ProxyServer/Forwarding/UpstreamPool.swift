@@ -10,7 +10,7 @@ final class UpstreamPool: @unchecked Sendable {
 
     let eventLoop: any EventLoop
     private let maxIdlePerHost: Int
-    private var idle: [String: [UpstreamHandler]] = [:]
+    private var idle: [Int: [UpstreamHandler]] = [:]
 
     init(eventLoop: any EventLoop, maxIdlePerHost: Int) {
         self.eventLoop = eventLoop
@@ -20,7 +20,7 @@ final class UpstreamPool: @unchecked Sendable {
     /// An idle, open connection to `target`, most recently used first.
     func acquire(_ target: UpstreamTarget) -> UpstreamHandler? {
         eventLoop.preconditionInEventLoop()
-        let key = target.poolKey
+        let key = target.poolID
         while let handler = idle[key]?.popLast() {
             if handler.isUsable { return handler }
         }
@@ -30,8 +30,8 @@ final class UpstreamPool: @unchecked Sendable {
     func release(_ handler: UpstreamHandler) {
         eventLoop.preconditionInEventLoop()
         guard handler.isUsable else { return }
-        if idle[handler.poolKey, default: []].count < maxIdlePerHost {
-            idle[handler.poolKey, default: []].append(handler)
+        if idle[handler.poolID, default: []].count < maxIdlePerHost {
+            idle[handler.poolID, default: []].append(handler)
         } else {
             handler.close()
         }
@@ -39,20 +39,20 @@ final class UpstreamPool: @unchecked Sendable {
 
     /// Forgets a connection that closed while idle.
     func remove(_ handler: UpstreamHandler) {
-        guard var list = idle[handler.poolKey], let index = list.firstIndex(where: { $0 === handler }) else { return }
+        guard var list = idle[handler.poolID], let index = list.firstIndex(where: { $0 === handler }) else { return }
         list.remove(at: index)
-        idle[handler.poolKey] = list
+        idle[handler.poolID] = list
     }
 
     /// Opens a new connection on this pool's loop; its pipeline holds one `UpstreamHandler`.
     func connect(_ target: UpstreamTarget) -> EventLoopFuture<any Channel> {
-        let key = target.poolKey
+        let key = target.poolID
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(Self.dialTimeout)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(poolKey: key, pool: self))
+                    try channel.pipeline.syncOperations.addHandler(UpstreamHandler(poolID: key, pool: self))
                 }
             }
         if let address = target.socketAddress {
@@ -69,26 +69,42 @@ final class UpstreamPool: @unchecked Sendable {
     }
 }
 
-/// One pool per event loop of the group, looked up by the client channel's loop.
-final class UpstreamPools: Sendable {
-    private let pools: [ObjectIdentifier: UpstreamPool]
+/// What each event loop of the group owns: its upstream pool and its client connections' sweeper.
+final class LoopResources: Sendable {
+    let pool: UpstreamPool
+    let sweeper: ConnectionSweeper
+
+    init(eventLoop: any EventLoop, maxIdlePerHost: Int) {
+        pool = UpstreamPool(eventLoop: eventLoop, maxIdlePerHost: maxIdlePerHost)
+        sweeper = ConnectionSweeper(eventLoop: eventLoop)
+    }
+}
+
+/// The resources of every event loop, looked up by the client channel's loop.
+final class LoopResourceTable: Sendable {
+    private let table: [ObjectIdentifier: LoopResources]
 
     init(group: any EventLoopGroup, maxIdlePerHost: Int) {
-        var pools: [ObjectIdentifier: UpstreamPool] = [:]
+        var table: [ObjectIdentifier: LoopResources] = [:]
         for loop in group.makeIterator() {
-            pools[ObjectIdentifier(loop)] = UpstreamPool(eventLoop: loop, maxIdlePerHost: maxIdlePerHost)
+            table[ObjectIdentifier(loop)] = LoopResources(eventLoop: loop, maxIdlePerHost: maxIdlePerHost)
         }
-        self.pools = pools
+        self.table = table
     }
 
-    func pool(for loop: any EventLoop) -> UpstreamPool {
-        guard let pool = pools[ObjectIdentifier(loop)] else {
+    func resources(for loop: any EventLoop) -> LoopResources {
+        guard let resources = table[ObjectIdentifier(loop)] else {
             preconditionFailure("event loop \(loop) is not part of the proxy's group")
         }
-        return pool
+        return resources
     }
 
-    func closeAll() {
-        for pool in pools.values { pool.eventLoop.execute { pool.closeAll() } }
+    func stopAll() {
+        for resources in table.values {
+            resources.pool.eventLoop.execute {
+                resources.sweeper.stop()
+                resources.pool.closeAll()
+            }
+        }
     }
 }

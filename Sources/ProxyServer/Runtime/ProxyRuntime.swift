@@ -3,7 +3,8 @@ import Synchronization
 import TraefikCore
 
 /// One backend server as the data path needs it: where to connect and what to send as Host.
-public struct UpstreamTarget: Sendable, Hashable {
+/// A class so that handing it along the request path costs one retain, not one per field.
+public final class UpstreamTarget: Sendable {
     public let name: String
     public let scheme: String
     public let host: String
@@ -12,8 +13,10 @@ public struct UpstreamTarget: Sendable, Hashable {
     public let authority: String
     /// Pre-resolved address when `host` is an IP literal (no resolver on the hot path).
     let socketAddress: SocketAddress?
-    /// The key of this server's connections in the per-event-loop pool.
+    /// `scheme://host:port`, for logs.
     let poolKey: String
+    /// The pool's key for this address: the same number for the same address across reloads (cheap to hash).
+    let poolID: Int
 
     init(_ server: BackendServer) {
         name = server.name
@@ -23,6 +26,21 @@ public struct UpstreamTarget: Sendable, Hashable {
         authority = server.url.authority
         socketAddress = try? SocketAddress(ipAddress: server.url.host, port: server.url.port)
         poolKey = "\(scheme)://\(host):\(port)"
+        poolID = PoolIDs.id(for: poolKey)
+    }
+}
+
+/// Numbers the backend addresses the process has seen, so pools key their connections by an Int.
+enum PoolIDs {
+    private static let ids = Mutex<[String: Int]>([:])
+
+    static func id(for address: String) -> Int {
+        ids.withLock { ids in
+            if let id = ids[address] { return id }
+            let id = ids.count
+            ids[address] = id
+            return id
+        }
     }
 }
 
@@ -45,11 +63,20 @@ public final class BackendRuntime: Sendable {
     }
 }
 
-/// A frontend with its backend resolved, so routing a request needs no name lookups.
-struct RoutedFrontend: Sendable {
+/// A frontend with its backend resolved, so routing a request needs no name lookups (a class: passed by reference).
+final class RoutedFrontend: Sendable {
     let frontend: CompiledFrontend
+    let matcher: FrontendMatcher
+    let passHostHeader: Bool
     /// Nil when the backend is missing (the compiler already disabled such frontends; kept for safety).
     let backend: BackendRuntime?
+
+    init(frontend: CompiledFrontend, backend: BackendRuntime?) {
+        self.frontend = frontend
+        matcher = frontend.matcher
+        passHostHeader = frontend.passHostHeader
+        self.backend = backend
+    }
 }
 
 /// An immutable view of the routing configuration. A request reads it once, at its start, and keeps it to its end.
@@ -82,7 +109,8 @@ public final class ProxyRuntime: Sendable {
 
     /// The first frontend of `entryPoint` (in D5 order) whose rules all match.
     func firstMatch<R: RoutableRequest>(_ request: R, in routes: [RoutedFrontend]) -> RoutedFrontend? {
-        routes.first { $0.frontend.matcher.matches(request) }
+        for route in routes where route.matcher.matches(request) { return route }
+        return nil
     }
 
     public static func empty(entryPoints: [String]) -> ProxyRuntime {

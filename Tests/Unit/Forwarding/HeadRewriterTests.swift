@@ -133,3 +133,15 @@ struct PathShapeTests {
         #expect(!Self.needsCleaning(path))
     }
 }
+
+@Suite("Client address text")
+struct ClientAddressTests {
+    @Test(arguments: ["127.0.0.1", "10.0.0.9", "192.168.100.255", "0.0.0.0", "255.255.255.255", "1.20.3.199"])
+    func ipv4(_ text: String) throws {
+        #expect(ClientAddress.text(try SocketAddress(ipAddress: text, port: 80)) == text)
+    }
+
+    @Test func ipv6UsesTheSystemFormat() throws {
+        #expect(ClientAddress.text(try SocketAddress(ipAddress: "::1", port: 80)) == "::1")
+    }
+}
