@@ -27,7 +27,7 @@ let package = Package(
         ),
         .target(
             name: "Providers",
-            dependencies: ["TraefikCore", "ConfigFormats", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["TraefikCore", "ConfigFormats"],
             swiftSettings: swiftSettings
         ),
         // The data path: entry points, routing, forwarding, upstream pools. Never imports Providers.
@@ -57,6 +57,7 @@ let package = Package(
                 "TraefikApp",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dispatch
 import Foundation
 import Logging
+import NIOCore
 import TraefikApp
 
 /// Version and build date, set by `make release` (TRAEFIK_VERSION) or "dev".
@@ -12,15 +13,14 @@ struct TraefikCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "traefik",
         abstract: "traefik is a modern HTTP reverse proxy and load balancer made to deploy microservices with ease.",
-        subcommands: [Run.self, Version.self],
-        defaultSubcommand: Run.self)
-}
-
-struct Run: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "run", abstract: "Run the proxy (the default).")
+        discussion: "Complete documentation: README.md. Without -c, traefik.toml is searched in /etc/traefik/, $HOME/.traefik/ and the working directory.",
+        subcommands: [Version.self])
 
     @Option(name: [.customShort("c"), .customLong("configFile")], help: "Configuration file to use (TOML, JSON).")
     var configFile: String?
+
+    @Option(help: "Event-loop threads of the data path (default: one per core).")
+    var threads: Int?
 
     @Option(name: [.customShort("l"), .customLong("logLevel")], help: "Log level: DEBUG, INFO, WARN, ERROR, FATAL, PANIC (default \"ERROR\").")
     var logLevel: String?
@@ -50,7 +50,9 @@ struct Run: AsyncParsableCommand {
         }
         for key in loaded.unusedKeys { logger.warning("configuration: unknown key \(key) ignored") }
 
-        let traefik = Traefik(configuration: configuration, configFile: loaded.configFile, logger: logger)
+        let traefik = Traefik(
+            configuration: configuration, configFile: loaded.configFile, logger: logger,
+            threads: threads ?? System.coreCount)
         do {
             try await traefik.start()
         } catch {

@@ -1,6 +1,5 @@
 import ConfigFormats
 import Foundation
-import Logging
 import TraefikCore
 
 /// The file provider (spec §8): `[backends]` and `[frontends]` from the global configuration file itself, or from
@@ -20,9 +19,15 @@ public struct FileProvider: Sendable {
         return try decoder.decode(DynamicConfiguration.self, from: node)
     }
 
-    /// Yields the configuration again each time the file's modification time or size changes. A file that is
-    /// missing or invalid is logged and skipped, so the last good routes keep serving (spec §8).
-    public func changes(pollInterval: Duration = .seconds(1), logger: Logger) -> AsyncStream<DynamicConfiguration> {
+    /// What a poll found after the file changed: new routes, or why the file cannot be used (the caller keeps the
+    /// last good routes, spec §8).
+    public enum Update: Sendable {
+        case routes(DynamicConfiguration)
+        case rejected(String)
+    }
+
+    /// Yields an update each time the file's modification time or size changes.
+    public func changes(pollInterval: Duration = .seconds(1)) -> AsyncStream<Update> {
         let path = self.path
         let provider = self
         return AsyncStream { continuation in
@@ -34,13 +39,13 @@ public struct FileProvider: Sendable {
                     guard stamp != lastSeen else { continue }
                     lastSeen = stamp
                     guard stamp != nil else {
-                        logger.error("file provider: \(path) is missing; keeping the current configuration")
+                        continuation.yield(.rejected("\(path) is missing"))
                         continue
                     }
                     do {
-                        continuation.yield(try provider.load())
+                        continuation.yield(.routes(try provider.load()))
                     } catch {
-                        logger.error("file provider: \(error); keeping the current configuration")
+                        continuation.yield(.rejected("\(error)"))
                     }
                 }
                 continuation.finish()

@@ -30,6 +30,10 @@ public final class Traefik: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let watchTask = Mutex<Task<Void, Never>?>(nil)
+    private let rejected = Mutex(0)
+
+    /// Provider updates refused since start (invalid files); the last good routes kept serving.
+    public var rejectedUpdates: Int { rejected.withLock { $0 } }
 
     /// - Parameter threads: event loops for the data path; one per core by default.
     public init(configuration: StaticConfiguration, configFile: String?, logger: Logger, threads: Int = System.coreCount) {
@@ -116,10 +120,15 @@ public final class Traefik: Sendable {
     }
 
     private func startWatching(_ provider: FileProvider) {
-        let logger = self.logger
         let task = Task { [self] in
-            for await routes in provider.changes(logger: logger) {
-                apply(routes)
+            for await update in provider.changes() {
+                switch update {
+                case .routes(let routes):
+                    apply(routes)
+                case .rejected(let reason):
+                    rejected.withLock { $0 += 1 }
+                    logger.error("file provider: \(reason); keeping the current configuration")
+                }
             }
         }
         watchTask.withLock { $0 = task }

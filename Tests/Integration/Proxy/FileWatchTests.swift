@@ -1,0 +1,71 @@
+import FakeFarm
+import Foundation
+import Testing
+
+@Suite("File provider")
+struct FileWatchTests {
+    static func rules(backendPort: Int, path: String) -> String {
+        """
+        [backends]
+          [backends.one.servers.s]
+          url = "http://127.0.0.1:\(backendPort)"
+        [frontends]
+          [frontends.f]
+          backend = "one"
+            [frontends.f.routes.r]
+            rule = "Path"
+            value = "\(path)"
+        """
+    }
+
+    @Test func watchedRulesFileIsReappliedAndBrokenEditsAreIgnored() async throws {
+        let backend = WhoamiServer(name: "watched")
+        try await backend.start()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traefik-watch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let rulesFile = directory.appendingPathComponent("rules.toml")
+        try Self.rules(backendPort: backend.port, path: "/old").write(to: rulesFile, atomically: true, encoding: .utf8)
+        let config = testEntryPoint.replacingOccurrences(of: "[file]", with: "[file]\nwatch = true\nfilename = \"\(rulesFile.path)\"")
+        try await ProxyHarness.with(backends: 0, toml: config) { proxy in
+            #expect(try await proxy.get("/old", host: "h").status == 200)
+
+            try Self.rules(backendPort: backend.port, path: "/new").write(to: rulesFile, atomically: true, encoding: .utf8)
+            try await eventually(timeout: .seconds(10), "the edited rules are served") {
+                try await proxy.get("/new", host: "h").status == 200
+            }
+            #expect(try await proxy.get("/old", host: "h").status == 404)
+
+            try "[frontends\nbroken".write(to: rulesFile, atomically: true, encoding: .utf8)
+            try await eventually(timeout: .seconds(10), "the broken file was read and rejected") {
+                proxy.traefik.rejectedUpdates == 1
+            }
+            #expect(try await proxy.get("/new", host: "h").status == 200)
+
+            try Self.rules(backendPort: backend.port, path: "/fixed").write(to: rulesFile, atomically: true, encoding: .utf8)
+            try await eventually(timeout: .seconds(10), "the fixed rules are served") {
+                try await proxy.get("/fixed", host: "h").status == 200
+            }
+        }
+        try await backend.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
+    @Test func unwatchedFileIsReadOnce() async throws {
+        let backend = WhoamiServer(name: "unwatched")
+        try await backend.start()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traefik-nowatch-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let rulesFile = directory.appendingPathComponent("rules.toml")
+        try Self.rules(backendPort: backend.port, path: "/old").write(to: rulesFile, atomically: true, encoding: .utf8)
+        let config = testEntryPoint.replacingOccurrences(of: "[file]", with: "[file]\nfilename = \"\(rulesFile.path)\"")
+        try await ProxyHarness.with(backends: 0, toml: config) { proxy in
+            try Self.rules(backendPort: backend.port, path: "/new").write(to: rulesFile, atomically: true, encoding: .utf8)
+            // Watching is off in TOML by default (spec §8): no poll ever picks the edit up.
+            try await Task.sleep(for: .seconds(2))
+            #expect(try await proxy.get("/old", host: "h").status == 200)
+            #expect(try await proxy.get("/new", host: "h").status == 404)
+        }
+        try await backend.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
