@@ -304,6 +304,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
             input = nil
             forwardRequestBodyLater(from: &rest, into: &bodyNow)
             if rest.readableBytes > 0 { input = rest }
+            guard phase == .exchanging else { return }  // the body was malformed and already answered
         }
         let bodyComplete: Bool = { if case .done = requestBody { return true } else { return false } }()
         if let idle = pool.acquire(target) {
@@ -524,6 +525,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         target = nil
         replayableRequest = nil
         dechunker = nil
+        requestIsHEAD = false
         if closeAfterResponse || (clientInputClosed && input == nil) {
             closeClient()
             return

@@ -33,15 +33,7 @@ struct FailureTests {
     @Test func dialTimeoutIs504() async throws {
         let stalled = try StalledListener()
         defer { stalled.close() }
-        let config = testEntryPoint + """
-            [backends]
-              [backends.slow.servers.s]
-              url = "http://127.0.0.1:\(stalled.port)"
-            [frontends]
-              [frontends.f]
-              backend = "slow"
-            """
-        try await ProxyHarness.with(backends: 0, toml: config) { proxy in
+        try await ProxyHarness.with(backends: 0, toml: catchAllConfig(serverURL: "http://127.0.0.1:\(stalled.port)")) { proxy in
             let response = try await HTTPTestClient.request(port: proxy.port, timeout: .seconds(20))
             #expect(response.status == 504)
             #expect(response.bodyText == "Gateway Timeout")
@@ -85,15 +77,7 @@ struct FailureTests {
     }
 
     @Test func backendClosingMidBodyClosesTheClient() async throws {
-        let config = testEntryPoint + """
-            [backends]
-              [backends.one.servers.s]
-              url = "http://127.0.0.1:{{B1}}"
-            [frontends]
-              [frontends.all]
-              backend = "one"
-            """
-        try await ProxyHarness.with(backends: 1, toml: config) { proxy in
+        try await ProxyHarness.with(backends: 1, toml: catchAllConfig()) { proxy in
             let client = try await HTTPTestClient.connect(port: proxy.port)
             try await client.send("GET /?size=200000&close=mid HTTP/1.1\r\nHost: h\r\n\r\n")
             let head = try await client.readResponseHead()
@@ -105,14 +89,7 @@ struct FailureTests {
         }
     }
 
-    static let limitsConfig = testEntryPoint + """
-        [backends]
-          [backends.one.servers.s]
-          url = "http://127.0.0.1:{{B1}}"
-        [frontends]
-          [frontends.all]
-          backend = "one"
-        """
+    static let limitsConfig = catchAllConfig()
 
     @Test func oversizedHeadersAre431AndLongRequestLines414() async throws {
         try await ProxyHarness.with(backends: 1, toml: Self.limitsConfig) { proxy in
@@ -127,6 +104,17 @@ struct FailureTests {
             try await longLine.send("GET /\(String(repeating: "b", count: 9000)) HTTP/1.1\r\nHost: h\r\n\r\n")
             #expect(try await longLine.readResponse().status == 414)
             await longLine.close()
+        }
+    }
+
+    @Test func malformedChunkedBodyIs400AndNeverReachesTheBackend() async throws {
+        try await ProxyHarness.with(backends: 1, toml: Self.limitsConfig) { proxy in
+            let client = try await HTTPTestClient.connect(port: proxy.port)
+            try await client.send("POST / HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n")
+            #expect(try await client.readResponse().status == 400)
+            #expect(try await client.waitForClose())
+            await client.close()
+            #expect(proxy.backends[0].requestsServed == 0)
         }
     }
 

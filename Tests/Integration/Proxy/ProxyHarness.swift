@@ -77,3 +77,15 @@ let testEntryPoint = """
     [file]
 
     """
+
+/// One backend with one server and a frontend without routes (so it matches every request).
+func catchAllConfig(serverURL: String = "http://127.0.0.1:{{B1}}") -> String {
+    testEntryPoint + """
+        [backends]
+          [backends.one.servers.s]
+          url = "\(serverURL)"
+        [frontends]
+          [frontends.all]
+          backend = "one"
+        """
+}

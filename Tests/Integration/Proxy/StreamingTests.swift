@@ -3,14 +3,7 @@ import Testing
 
 @Suite("Streaming bodies, upgrades and keep-alive")
 struct StreamingTests {
-    static let config = testEntryPoint + """
-        [backends]
-          [backends.one.servers.s]
-          url = "http://127.0.0.1:{{B1}}"
-        [frontends]
-          [frontends.all]
-          backend = "one"
-        """
+    static let config = catchAllConfig()
 
     static func pattern(_ count: Int) -> [UInt8] { (0..<count).map { UInt8($0 % 251) } }
 
