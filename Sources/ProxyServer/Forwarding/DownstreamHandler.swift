@@ -96,6 +96,12 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
 
+    /// The whole request body has been passed on (or there is none).
+    private var requestBodyComplete: Bool {
+        if case .done = requestBody { return true }
+        return false
+    }
+
     // MARK: lifecycle
 
     func handlerAdded(context: ChannelHandlerContext) {
@@ -152,7 +158,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
             append(&buffer)
             processInput()
         case .exchanging:
-            if case .done = requestBody {
+            if requestBodyComplete {
                 append(&buffer)  // pipelined: handled once the current response is complete
             } else {
                 forwardRequestBody(from: &buffer)
@@ -241,7 +247,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         switch decision {
         case .respond(let status, let location):
             // The body (if any) of a request we answer ourselves is not read: close afterwards.
-            if case .done = requestBody {} else { closeAfterResponse = true }
+            if !requestBodyComplete { closeAfterResponse = true }
             respond(status: status, location: location, close: closeAfterResponse)
         case .forward(let target, let passHostHeader, let pathAndQuery):
             var out = context!.channel.allocator.buffer(capacity: head.headLength + 192)
@@ -302,13 +308,12 @@ final class DownstreamHandler: ChannelDuplexHandler {
         var bodyNow: ByteBuffer?
         if var rest = input {
             input = nil
-            forwardRequestBodyLater(from: &rest, into: &bodyNow)
+            bodyNow = takeRequestBody(from: &rest)
             if rest.readableBytes > 0 { input = rest }
             guard phase == .exchanging else { return }  // the body was malformed and already answered
         }
-        let bodyComplete: Bool = { if case .done = requestBody { return true } else { return false } }()
         if let idle = pool.acquire(target) {
-            replayableRequest = bodyNow == nil && bodyComplete ? head : nil
+            replayableRequest = bodyNow == nil && requestBodyComplete ? head : nil
             attach(idle)
             idle.send(head)
             if let bodyNow { idle.send(bodyNow) }
@@ -363,15 +368,11 @@ final class DownstreamHandler: ChannelDuplexHandler {
         handler.begin(owner: self, requestWasHEAD: requestIsHEAD)
     }
 
-    /// Splits the body bytes of the current request off `buffer` into `body`.
-    private func forwardRequestBodyLater(from buffer: inout ByteBuffer, into body: inout ByteBuffer?) {
-        if let slice = takeRequestBody(from: &buffer) { body = slice }
-    }
-
     private func forwardRequestBody(from buffer: inout ByteBuffer) {
         if let slice = takeRequestBody(from: &buffer) { sendUpstream(slice) }
     }
 
+    /// Splits the bytes of the current request's body off the front of `buffer`.
     private func takeRequestBody(from buffer: inout ByteBuffer) -> ByteBuffer? {
         switch requestBody {
         case .done:
@@ -419,7 +420,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         replayableRequest = nil
         responseStarted = true
         if head.framing == .untilClose { closeAfterResponse = true }
-        if case .done = requestBody {} else { closeAfterResponse = true }  // response before the whole body
+        if !requestBodyComplete { closeAfterResponse = true }  // a response before the whole request body
         var out = context.channel.allocator.buffer(capacity: head.headLength + 32)
         let mode = headBytes.withUnsafeReadableBytes { raw in
             ResponseHeadRewriter.write(
@@ -479,8 +480,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     func upstreamResponseEnded(_ handler: UpstreamHandler, reusable: Bool) {
         upstream = nil
-        let requestFullySent: Bool = { if case .done = requestBody { return true } else { return false } }()
-        if reusable && requestFullySent {
+        if reusable && requestBodyComplete {
             pool.release(handler)
         } else {
             handler.close()
@@ -539,13 +539,13 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     /// Answers the current request with an error before any response byte was sent.
     private func failExchange(status: Int, reason: String) {
+        settings.logger.debug("answering \(status): \(reason)")
         if let upstream {
             self.upstream = nil
             upstream.abandon()
         }
         writesForUpstream.removeAll()
-        let bodyPending: Bool = { if case .done = requestBody { return false } else { return true } }()
-        respond(status: status, close: closeAfterResponse || bodyPending)
+        respond(status: status, close: closeAfterResponse || !requestBodyComplete)
     }
 
     /// Writes a response of our own and ends the exchange.
@@ -577,8 +577,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
             // Reading on while a response is pending costs nothing (no epoll changes); only a client that
             // pipelines more than `maxPipelinedBytes`, a backend that cannot take more, or a connect in
             // progress pause it.
-            let bodyDone: Bool = { if case .done = requestBody { return true } else { return false } }()
-            if (bodyDone && (input?.readableBytes ?? 0) > Self.maxPipelinedBytes) || waitingForUpstream
+            if (requestBodyComplete && (input?.readableBytes ?? 0) > Self.maxPipelinedBytes) || waitingForUpstream
                 || !(upstream?.isWritable ?? true)
             {
                 readHeld = true
