@@ -13,7 +13,7 @@ final class ConnectionSweeper: @unchecked Sendable {
     init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
     func add(_ connection: DownstreamHandler) {
-        eventLoop.preconditionInEventLoop()
+        assert(eventLoop.inEventLoop)
         connection.sweepNext = first
         first?.sweepPrevious = connection
         first = connection

@@ -10,7 +10,8 @@ final class UpstreamPool: @unchecked Sendable {
 
     let eventLoop: any EventLoop
     private let maxIdlePerHost: Int
-    private var idle: [Int: [UpstreamHandler]] = [:]
+    /// Idle connections by `UpstreamTarget.poolID` (dense small numbers, so an array, not a dictionary).
+    private var idle: [[UpstreamHandler]] = []
 
     init(eventLoop: any EventLoop, maxIdlePerHost: Int) {
         self.eventLoop = eventLoop
@@ -19,19 +20,22 @@ final class UpstreamPool: @unchecked Sendable {
 
     /// An idle, open connection to `target`, most recently used first.
     func acquire(_ target: UpstreamTarget) -> UpstreamHandler? {
-        eventLoop.preconditionInEventLoop()
+        assert(eventLoop.inEventLoop)
         let key = target.poolID
-        while let handler = idle[key]?.popLast() {
+        guard key < idle.count else { return nil }
+        while let handler = idle[key].popLast() {
             if handler.isUsable { return handler }
         }
         return nil
     }
 
     func release(_ handler: UpstreamHandler) {
-        eventLoop.preconditionInEventLoop()
+        assert(eventLoop.inEventLoop)
         guard handler.isUsable else { return }
-        if idle[handler.poolID, default: []].count < maxIdlePerHost {
-            idle[handler.poolID, default: []].append(handler)
+        let key = handler.poolID
+        if key >= idle.count { idle.append(contentsOf: repeatElement([], count: key - idle.count + 1)) }
+        if idle[key].count < maxIdlePerHost {
+            idle[key].append(handler)
         } else {
             handler.close()
         }
@@ -39,9 +43,9 @@ final class UpstreamPool: @unchecked Sendable {
 
     /// Forgets a connection that closed while idle.
     func remove(_ handler: UpstreamHandler) {
-        guard var list = idle[handler.poolID], let index = list.firstIndex(where: { $0 === handler }) else { return }
-        list.remove(at: index)
-        idle[handler.poolID] = list
+        let key = handler.poolID
+        guard key < idle.count, let index = idle[key].firstIndex(where: { $0 === handler }) else { return }
+        idle[key].remove(at: index)
     }
 
     /// Opens a new connection on this pool's loop; its pipeline holds one `UpstreamHandler`.
@@ -63,7 +67,7 @@ final class UpstreamPool: @unchecked Sendable {
 
     /// Closes every idle connection (shutdown).
     func closeAll() {
-        let all = idle.values.flatMap { $0 }
+        let all = idle.flatMap { $0 }
         idle.removeAll()
         for handler in all { handler.close() }
     }
