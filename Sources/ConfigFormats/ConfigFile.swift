@@ -3,23 +3,18 @@ import Foundation
 /// Reads a configuration file into a `ConfigNode`, choosing the format by extension (`.json`, else TOML).
 public enum ConfigFile {
     public static func read(_ path: String) throws(ConfigError) -> ConfigNode {
+        func failure(_ message: String) -> ConfigError {
+            ConfigError(file: path, keyPath: "", line: nil, column: nil, message: message)
+        }
+        guard FileManager.default.fileExists(atPath: path) else { throw failure("no such file") }
+        guard FileManager.default.isReadableFile(atPath: path) else { throw failure("permission denied") }
         let text: String
         do {
             text = try String(contentsOfFile: path, encoding: .utf8)
         } catch {
-            throw ConfigError(file: path, keyPath: "", line: nil, column: nil, message: "cannot read the file: \(reason(error))")
+            throw failure("cannot read the file as UTF-8 text: \(error.localizedDescription)")
         }
         if path.lowercased().hasSuffix(".json") { return try JSONSource.parse(text, file: path) }
         return try TOMLSource.parse(text, file: path)
-    }
-
-    private static func reason(_ error: any Error) -> String {
-        let nsError = error as NSError
-        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain,
-            let code = POSIXErrorCode(rawValue: Int32(underlying.code))
-        {
-            return String(cString: strerror(code.rawValue))
-        }
-        return nsError.localizedDescription
     }
 }

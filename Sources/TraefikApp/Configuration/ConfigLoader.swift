@@ -11,18 +11,6 @@ public struct LoadedConfiguration: Sendable {
     public var unusedKeys: [String]
 }
 
-public enum ConfigLoadError: Error, CustomStringConvertible {
-    case invalid(ConfigError)
-    case notFound(searched: [String])
-
-    public var description: String {
-        switch self {
-        case .invalid(let error): "invalid configuration: \(error)"
-        case .notFound(let searched): "no configuration file found (searched \(searched.joined(separator: ", ")))"
-        }
-    }
-}
-
 /// Finds, reads and decodes configuration files (seed "Launch configuration").
 public enum ConfigLoader {
     /// `/etc/traefik/`, `$HOME/.traefik/`, then the working directory, as the seed documents.
@@ -35,7 +23,7 @@ public enum ConfigLoader {
 
     /// Loads `explicitFile`, or the first file of `searchPaths()` that exists. With no file at all the defaults
     /// apply (decision D26); a named file that is missing or unreadable is an error.
-    public static func loadStatic(explicitFile: String?) throws(ConfigLoadError) -> LoadedConfiguration {
+    public static func loadStatic(explicitFile: String?) throws(ConfigError) -> LoadedConfiguration {
         let file: String
         if let explicitFile {
             file = explicitFile
@@ -44,25 +32,14 @@ public enum ConfigLoader {
         } else {
             return LoadedConfiguration(configFile: nil, staticConfiguration: StaticConfiguration(), unusedKeys: [])
         }
-        let node = try parse(file: file)
+        let node = try ConfigFile.read(file)
         var decoder = ConfigDecoder()
-        do {
-            let configuration = try decoder.decode(StaticConfiguration.self, from: node)
-            let dynamicKeys: Set<String> = ["backends", "frontends"]
-            let unused = decoder.unusedKeyPaths.filter { path in
-                !dynamicKeys.contains(where: { path.lowercased().hasPrefix($0) })
-            }
-            return LoadedConfiguration(configFile: file, staticConfiguration: configuration, unusedKeys: unused)
-        } catch {
-            throw .invalid(error)
+        let configuration = try decoder.decode(StaticConfiguration.self, from: node)
+        // Routes are the file provider's to read; everything else nobody read is likely a typo.
+        let dynamicKeys = ["backends", "frontends"]
+        let unused = decoder.unusedKeyPaths.filter { path in
+            !dynamicKeys.contains(where: { path.lowercased().hasPrefix($0) })
         }
-    }
-
-    static func parse(file: String) throws(ConfigLoadError) -> ConfigNode {
-        do {
-            return try ConfigFile.read(file)
-        } catch {
-            throw .invalid(error)
-        }
+        return LoadedConfiguration(configFile: file, staticConfiguration: configuration, unusedKeys: unused)
     }
 }
