@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
         // Pure logic: configuration model, rules, balancers. Imports no NIO.
@@ -22,7 +23,11 @@ let package = Package(
         // TOML (and later JSON/YAML/flags) → one neutral tree → case-insensitive decoding.
         .target(
             name: "ConfigFormats",
-            dependencies: ["TraefikCore", .product(name: "TOMLKit", package: "TOMLKit")],
+            dependencies: [
+                "TraefikCore",
+                .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Yams", package: "Yams"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

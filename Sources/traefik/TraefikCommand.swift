@@ -60,7 +60,7 @@ struct TraefikCommand: AsyncParsableCommand {
             fail("\(error)")
         }
         await waitForTerminationSignal()
-        logger.info("shutting down")
+        logger.info("shutting down: finishing requests in flight for up to \(configuration.graceTimeOut) (a second signal stops at once)")
         await traefik.stop()
     }
 
@@ -79,7 +79,7 @@ struct Version: ParsableCommand {
     }
 }
 
-/// Returns on SIGINT or SIGTERM.
+/// Returns on the first SIGINT or SIGTERM; a second one exits the process at once (status 1).
 func waitForTerminationSignal() async {
     await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
         let queue = DispatchQueue(label: "signals")
@@ -104,10 +104,19 @@ final class SignalLatch: @unchecked Sendable {
 
     func keep(_ source: any DispatchSourceSignal) { lock.withLock { sources.append(source) } }
 
+    private var fired = false
+
     func fire() {
-        let continuation = lock.withLock { () -> CheckedContinuation<Void, Never>? in
-            defer { self.continuation = nil }
-            return self.continuation
+        let (continuation, again) = lock.withLock { () -> (CheckedContinuation<Void, Never>?, Bool) in
+            defer {
+                self.continuation = nil
+                fired = true
+            }
+            return (self.continuation, fired)
+        }
+        if again {
+            FileHandle.standardError.write(Data("traefik: second signal, stopping now\n".utf8))
+            Foundation.exit(1)
         }
         continuation?.resume()
     }

@@ -75,14 +75,41 @@ public final class ProxyServer: Sendable {
         channels.withLock { $0[entryPoint]?.localAddress?.port }
     }
 
-    /// Closes the listeners and idle backend connections.
-    public func stop() async {
-        let all = channels.withLock { channels in
+    /// Graceful stop (decision D10): close the listeners, let requests in flight finish for up to `grace`, then close
+    /// every connection still open. Idle keep-alive connections close at once.
+    public func stop(grace: Duration = .zero) async {
+        let listeners = channels.withLock { channels in
             defer { channels.removeAll() }
             return Array(channels.values)
         }
-        for channel in all { try? await channel.close() }
-        loops.stopAll()
+        for channel in listeners { try? await channel.close() }
+        await onEveryLoop { $0.sweeper.drainAll() }
+        let deadline = ContinuousClock.now + grace
+        while await openConnections() > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        let remaining = await openConnections()
+        if remaining > 0 { logger.warning("grace period over: closing \(remaining) connections still open") }
+        await onEveryLoop { resources in
+            resources.sweeper.closeAll()
+            resources.sweeper.stop()
+            resources.pool.closeAll()
+        }
+    }
+
+    /// Client connections currently open, over all event loops.
+    public func openConnections() async -> Int {
+        var total = 0
+        for resources in loops.all {
+            total += (try? await resources.pool.eventLoop.submit { resources.sweeper.count }.get()) ?? 0
+        }
+        return total
+    }
+
+    private func onEveryLoop(_ body: @escaping @Sendable (LoopResources) -> Void) async {
+        for resources in loops.all {
+            try? await resources.pool.eventLoop.submit { body(resources) }.get()
+        }
     }
 
     private static func hostname() -> String {

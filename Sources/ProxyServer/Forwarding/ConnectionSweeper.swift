@@ -9,6 +9,10 @@ final class ConnectionSweeper: @unchecked Sendable {
     let eventLoop: any EventLoop
     private var first: DownstreamHandler?
     private var task: RepeatedTask?
+    /// Open client connections of this loop.
+    private(set) var count = 0
+    /// Set once the server drains: connections accepted later drain from the start.
+    private var draining = false
 
     init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
 
@@ -17,6 +21,8 @@ final class ConnectionSweeper: @unchecked Sendable {
         connection.sweepNext = first
         first?.sweepPrevious = connection
         first = connection
+        count += 1
+        if draining { connection.beginDrain() }
         if task == nil {
             task = eventLoop.scheduleRepeatedTask(initialDelay: Self.interval, delay: Self.interval) { [self] _ in
                 sweep()
@@ -25,6 +31,8 @@ final class ConnectionSweeper: @unchecked Sendable {
     }
 
     func remove(_ connection: DownstreamHandler) {
+        guard connection.sweepPrevious != nil || first === connection else { return }  // not in the list
+        count -= 1
         if let previous = connection.sweepPrevious {
             previous.sweepNext = connection.sweepNext
         } else if first === connection {
@@ -37,10 +45,25 @@ final class ConnectionSweeper: @unchecked Sendable {
 
     private func sweep() {
         let now = NIODeadline.now()
+        forEach { $0.checkTimeouts(now: now) }
+    }
+
+    /// Graceful stop: idle connections close now, busy ones after their current response.
+    func drainAll() {
+        draining = true
+        forEach { $0.beginDrain() }
+    }
+
+    /// End of the grace period: close whatever is still open.
+    func closeAll() {
+        forEach { $0.forceClose() }
+    }
+
+    private func forEach(_ body: (DownstreamHandler) -> Void) {
         var next = first
         while let connection = next {
             next = connection.sweepNext
-            connection.checkTimeouts(now: now)
+            body(connection)
         }
     }
 

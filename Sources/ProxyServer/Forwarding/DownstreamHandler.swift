@@ -607,6 +607,24 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     // MARK: timeouts
 
+    /// The server is stopping: close now if idle, else after the response in flight (tunnels stay until forced).
+    func beginDrain() {
+        switch phase {
+        case .awaitingHead:
+            closeClient()
+        case .exchanging:
+            closeAfterResponse = true
+        case .tunneling, .closing:
+            break
+        }
+    }
+
+    /// The grace period is over.
+    func forceClose() {
+        phase = .closing
+        context?.close(promise: nil)
+    }
+
     /// Called about once a second by the sweeper: 408 for a request head that takes too long, close for an idle
     /// keep-alive connection.
     func checkTimeouts(now: NIODeadline) {

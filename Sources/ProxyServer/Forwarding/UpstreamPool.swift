@@ -103,12 +103,5 @@ final class LoopResourceTable: Sendable {
         return resources
     }
 
-    func stopAll() {
-        for resources in table.values {
-            resources.pool.eventLoop.execute {
-                resources.sweeper.stop()
-                resources.pool.closeAll()
-            }
-        }
-    }
+    var all: Dictionary<ObjectIdentifier, LoopResources>.Values { table.values }
 }

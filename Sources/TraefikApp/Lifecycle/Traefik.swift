@@ -31,6 +31,7 @@ public final class Traefik: Sendable {
     private let logger: Logger
     private let watchTask = Mutex<Task<Void, Never>?>(nil)
     private let rejected = Mutex(0)
+    private let stopped = Mutex(false)
 
     /// Provider updates refused since start (invalid files); the last good routes kept serving.
     public var rejectedUpdates: Int { rejected.withLock { $0 } }
@@ -79,9 +80,15 @@ public final class Traefik: Sendable {
         logger.info("configuration applied: \(compiled.frontends.count) frontends, \(compiled.backends.count) backends")
     }
 
-    public func stop() async {
+    /// Stops accepting, lets requests in flight finish for up to `grace` (default: `graceTimeOut`), then closes.
+    public func stop(grace: Duration? = nil) async {
+        let alreadyStopped = stopped.withLock { stopped in
+            defer { stopped = true }
+            return stopped
+        }
+        guard !alreadyStopped else { return }
         watchTask.withLock { $0?.cancel() }
-        await proxy.stop()
+        await proxy.stop(grace: grace ?? configuration.graceTimeOut)
         try? await group.shutdownGracefully()
     }
 

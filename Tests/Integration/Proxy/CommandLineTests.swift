@@ -11,23 +11,8 @@ struct CommandLineTests {
         return root.appendingPathComponent(".build/debug/traefik")
     }
 
-    struct Outcome {
-        var status: Int32
-        var stderr: String
-    }
-
-    static func run(_ arguments: [String], in directory: URL? = nil) throws -> Outcome {
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = directory }
-        let errors = Pipe()
-        process.standardError = errors
-        process.standardOutput = Pipe()
-        try process.run()
-        let data = errors.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Outcome(status: process.terminationStatus, stderr: String(decoding: data, as: UTF8.self))
+    static func run(_ arguments: [String], in directory: URL? = nil) async throws -> ProcessRunner.Outcome {
+        try await ProcessRunner.run(binary, arguments, in: directory)
     }
 
     static func temporaryDirectory() throws -> URL {
@@ -36,13 +21,13 @@ struct CommandLineTests {
         return directory
     }
 
-    @Test func missingConfigFileExitsWith1AndSaysWhy() throws {
-        let outcome = try Self.run(["--configFile=/nonexistent/traefik.toml"])
+    @Test func missingConfigFileExitsWith1AndSaysWhy() async throws {
+        let outcome = try await Self.run(["--configFile=/nonexistent/traefik.toml"])
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("/nonexistent/traefik.toml"))
     }
 
-    @Test func invalidValueNamesFileKeyPathAndLine() throws {
+    @Test func invalidValueNamesFileKeyPathAndLine() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("bad.toml")
@@ -56,18 +41,18 @@ struct CommandLineTests {
               url = "http://127.0.0.1:1"
               weight = "ten"
             """.write(to: file, atomically: true, encoding: .utf8)
-        let outcome = try Self.run(["-c", file.path])
+        let outcome = try await Self.run(["-c", file.path])
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("bad.toml:8"))
         #expect(outcome.stderr.contains("backends.b.servers.s.weight"))
     }
 
-    @Test func tomlSyntaxErrorGivesLineAndColumn() throws {
+    @Test func tomlSyntaxErrorGivesLineAndColumn() async throws {
         let directory = try Self.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let file = directory.appendingPathComponent("broken.toml")
         try "logLevel = \"INFO\"\n[entryPoints\n".write(to: file, atomically: true, encoding: .utf8)
-        let outcome = try Self.run(["--configFile", file.path])
+        let outcome = try await Self.run(["--configFile", file.path])
         #expect(outcome.status == 1)
         #expect(outcome.stderr.contains("broken.toml:2"))
     }
@@ -98,16 +83,12 @@ struct CommandLineTests {
         process.currentDirectoryURL = directory
         process.standardError = FileHandle.nullDevice
         try process.run()
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
         try await eventually(timeout: .seconds(10), "the proxy serves the rules file") {
             (try? await HTTPTestClient.request(port: port, target: "/").status) == 200
         }
         #expect(try await HTTPTestClient.request(port: port).whoami().name == "cli-backend")
         process.terminate()
-        process.waitUntilExit()
+        await ProcessRunner.waitForExit(process)
         #expect(process.terminationStatus == 0)
         try await backend.stop()
     }

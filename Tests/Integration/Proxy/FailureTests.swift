@@ -134,3 +134,38 @@ struct FailureTests {
         }
     }
 }
+
+@Suite("Graceful stop")
+struct GracefulStopTests {
+    @Test func requestInFlightCompletesAndNewConnectionsAreRefused() async throws {
+        try await ProxyHarness.with(backends: 1, toml: catchAllConfig()) { proxy in
+            let slow = try await HTTPTestClient.connect(port: proxy.port)
+            try await slow.send("GET /?delay=3000 HTTP/1.1\r\nHost: h\r\n\r\n")
+            let idle = try await HTTPTestClient.connect(port: proxy.port)
+            try await eventually("the request is in flight") { proxy.backends[0].requestsServed == 1 }
+            async let stopped: Void = proxy.traefik.stop(grace: .seconds(10))
+            let response = try await slow.readResponse()
+            #expect(response.status == 200)
+            #expect(response.header("Connection") == "close")
+            #expect(try await idle.waitForClose())
+            await stopped
+            await #expect(throws: (any Error).self) { _ = try await HTTPTestClient.connect(port: proxy.port) }
+            await slow.close()
+            await idle.close()
+        }
+    }
+
+    @Test func graceTimeOutClosesWhatIsStillRunning() async throws {
+        try await ProxyHarness.with(backends: 1, toml: catchAllConfig()) { proxy in
+            let slow = try await HTTPTestClient.connect(port: proxy.port)
+            try await slow.send("GET /?delay=30000 HTTP/1.1\r\nHost: h\r\n\r\n")
+            try await eventually("the request is in flight") { proxy.backends[0].requestsServed == 1 }
+            let clock = ContinuousClock()
+            let started = clock.now
+            await proxy.traefik.stop(grace: .milliseconds(500))
+            #expect(clock.now - started < .seconds(25))  // not the 30 s the backend would take
+            #expect(try await slow.waitForClose())
+            await slow.close()
+        }
+    }
+}

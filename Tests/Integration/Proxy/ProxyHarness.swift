@@ -38,7 +38,7 @@ struct ProxyHarness {
     }
 
     func stop() async {
-        await traefik.stop()
+        await traefik.stop(grace: .milliseconds(500))
         for server in backends { try? await server.stop() }
         try? FileManager.default.removeItem(at: directory)
     }

@@ -24,20 +24,12 @@ struct RealClientTests {
     }
 
     /// Runs `ab` with `arguments`; fails the test clearly when ab is not installed.
-    static func ab(_ arguments: [String]) throws -> AbResult {
+    static func ab(_ arguments: [String]) async throws -> AbResult {
         let path = ["/usr/bin/ab", "/usr/sbin/ab"].first { FileManager.default.isExecutableFile(atPath: $0) }
         guard let path else {
             throw TestFailure("ab (apache2-utils) is not installed; `make test` installs it")
         }
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = arguments
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = Pipe()
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
+        let text = try await ProcessRunner.run(URL(fileURLWithPath: path), arguments).stdout
         func number(_ label: String) -> Int {
             guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(label) }) else { return -1 }
             return Int(line.split(separator: " ").last ?? "") ?? -1
@@ -54,7 +46,7 @@ struct RealClientTests {
                 "-q", "-r", "-s", "10", "-n", "400", "-c", "8", "-H", "Host: test.localhost",
                 "http://127.0.0.1:\(proxy.port)/",
             ]
-            let result = try Self.ab(arguments)
+            let result = try await Self.ab(arguments)
             #expect(result.complete == 400)
             #expect(result.failed == 0)
             #expect(result.non2xx == 0)

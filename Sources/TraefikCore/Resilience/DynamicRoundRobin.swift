@@ -1,0 +1,217 @@
+/// `drr` (oxy rebalancer, spec §6.2): the weighted round robin of §6.1 whose weights move away
+/// from servers that answer with more 5xx than the others, and back when they recover.
+///
+/// After every response (`record`) the weights are reconsidered, only when there are at least 2
+/// servers, every server's meter is ready and the 10 s backoff has expired:
+/// - a server is bad when its rating exceeds (median + MAD) × 1.5 of all ratings (an extra 0
+///   joins the median and MAD when the count of servers is even);
+/// - if some are good and some bad, each good server's weight is multiplied by 4 while that stays
+///   ≤ 4096;
+/// - if none stands out, each changed weight is divided by 4, but not below its original;
+/// - when that changed anything, the weights are divided by their GCD (unless they are back at
+///   the originals, which the original code would divide too, flapping every 10 s when the
+///   configured weights share a divisor), the round robin restarts with them (its cursor reset,
+///   as an update of a server resets it in the original) and the backoff starts.
+///
+/// Steady-state `next` and `record` allocate nothing: the per-server storage is preallocated.
+/// Not thread-safe: keep one per event loop or guard it.
+public struct DynamicRoundRobin: Sendable {
+    public static let growthFactor = 4
+    public static let maximumWeight = 4096
+    public static let backoff = Duration.seconds(10)
+    public static let outlierFactor = 1.5
+
+    /// The configured weights (below 1 counted as 1).
+    public let originalWeights: [Int]
+    /// The weights the round robin uses now.
+    public private(set) var currentWeights: [Int]
+    private var roundRobin: WeightedRoundRobin
+    private var meters: [FailureRatioMeter]
+    /// Scratch space for the split, sized once: the ratings, then the median and MAD sample.
+    private var ratings: [Double]
+    private var sample: [Double]
+    private var isGood: [Bool]
+    private var backoffUntil: Duration?
+
+    public init(weights: [Int]) {
+        roundRobin = WeightedRoundRobin(weights: weights)
+        originalWeights = roundRobin.weights
+        currentWeights = roundRobin.weights
+        meters = Array(repeating: FailureRatioMeter(), count: weights.count)
+        ratings = Array(repeating: 0, count: weights.count)
+        sample = Array(repeating: 0, count: weights.count + 1)
+        isGood = Array(repeating: true, count: weights.count)
+    }
+
+    /// The index of the next server, or nil when there are none.
+    public mutating func next() -> Int? {
+        roundRobin.next()
+    }
+
+    /// Records the response of server `server` (a network failure as its mapped 502, 504 or 500)
+    /// and adjusts the weights when due. An index out of range is ignored.
+    public mutating func record(server: Int, status: Int, now: Duration) {
+        guard meters.indices.contains(server) else { return }
+        meters[server].record(isFailure: (500...504).contains(status), now: now)
+        adjustWeights(now: now)
+    }
+
+    /// Each server's failure ratio over the last 10 s (0 when it had no responses), for the API.
+    public func failureRatios(now: Duration) -> [Double] {
+        meters.map { $0.rating(now: now) }
+    }
+
+    private mutating func adjustWeights(now: Duration) {
+        guard meters.count >= 2, meters.allSatisfy({ $0.isReady }) else { return }
+        if let backoffUntil, now < backoffUntil { return }
+        let changed = markServers(now: now) ? growGoodServers() : convergeToOriginal()
+        guard changed else { return }
+        // Once back at the originals they stay as configured: dividing originals that share a
+        // divisor would make them differ again and the convergence would never settle.
+        if currentWeights != originalWeights { normaliseWeights() }
+        roundRobin = WeightedRoundRobin(weights: currentWeights)
+        backoffUntil = now + Self.backoff
+    }
+
+    /// Splits the servers into good and bad; true when there are both.
+    private mutating func markServers(now: Duration) -> Bool {
+        for index in meters.indices {
+            ratings[index] = meters[index].rating(now: now)
+            sample[index] = ratings[index]
+        }
+        // An odd sample size puts the median on one value.
+        let sampleCount = meters.count.isMultiple(of: 2) ? meters.count + 1 : meters.count
+        sample[meters.count] = 0
+        let median = Self.median(&sample, count: sampleCount)
+        for index in 0..<sampleCount {
+            sample[index] = abs(sample[index] - median)
+        }
+        let medianAbsoluteDeviation = Self.median(&sample, count: sampleCount)
+        let limit = (median + medianAbsoluteDeviation) * Self.outlierFactor
+        var goodCount = 0
+        for index in ratings.indices {
+            isGood[index] = ratings[index] <= limit
+            if isGood[index] { goodCount += 1 }
+        }
+        return goodCount > 0 && goodCount < ratings.count
+    }
+
+    private mutating func growGoodServers() -> Bool {
+        var changed = false
+        for index in currentWeights.indices where isGood[index] {
+            let grown = currentWeights[index] * Self.growthFactor
+            if grown <= Self.maximumWeight {
+                currentWeights[index] = grown
+                changed = true
+            }
+        }
+        return changed
+    }
+
+    private mutating func convergeToOriginal() -> Bool {
+        var changed = false
+        for index in currentWeights.indices where currentWeights[index] != originalWeights[index] {
+            currentWeights[index] = max(currentWeights[index] / Self.growthFactor, originalWeights[index])
+            changed = true
+        }
+        return changed
+    }
+
+    private mutating func normaliseWeights() {
+        let divisor = currentWeights.reduce(0, Self.greatestCommonDivisor)
+        guard divisor > 1 else { return }
+        for index in currentWeights.indices { currentWeights[index] /= divisor }
+    }
+
+    /// The middle of the first `count` (odd) values, sorting them in place without allocating.
+    private static func median(_ values: inout [Double], count: Int) -> Double {
+        values.withUnsafeMutableBufferPointer { buffer in
+            let slice = UnsafeMutableBufferPointer(rebasing: buffer[0..<count])
+            heapSort(slice)
+            return slice[count / 2]
+        }
+    }
+
+    private static func heapSort(_ values: UnsafeMutableBufferPointer<Double>) {
+        func siftDown(_ start: Int, _ end: Int) {
+            var root = start
+            while 2 * root + 1 < end {
+                var child = 2 * root + 1
+                if child + 1 < end, values[child] < values[child + 1] { child += 1 }
+                guard values[root] < values[child] else { return }
+                values.swapAt(root, child)
+                root = child
+            }
+        }
+        for start in stride(from: values.count / 2 - 1, through: 0, by: -1) { siftDown(start, values.count) }
+        for end in stride(from: values.count - 1, to: 0, by: -1) {
+            values.swapAt(0, end)
+            siftDown(0, end)
+        }
+    }
+
+    private static func greatestCommonDivisor(_ a: Int, _ b: Int) -> Int {
+        var (a, b) = (a, b)
+        while b != 0 { (a, b) = (b, a % b) }
+        return a
+    }
+}
+
+/// One server's share of 500–504 responses over 10 × 1 s (spec §6.2). It is ready once its two
+/// counters (failures and the rest) have together written to 10 distinct seconds, as the
+/// original's ratio counter counts them; it never becomes unready again.
+struct FailureRatioMeter: Sendable {
+    private static let slotCount = 10
+    private static let readyTouches = 10
+
+    private var slotSeconds: [Int64]
+    private var failures: [UInt32]
+    private var successes: [UInt32]
+    /// The last second each counter wrote to.
+    private var lastFailureSecond: Int64?
+    private var lastSuccessSecond: Int64?
+    private var touches = 0
+
+    init() {
+        slotSeconds = Array(repeating: Int64.min, count: Self.slotCount)
+        failures = Array(repeating: 0, count: Self.slotCount)
+        successes = Array(repeating: 0, count: Self.slotCount)
+    }
+
+    var isReady: Bool { touches >= Self.readyTouches }
+
+    mutating func record(isFailure: Bool, now: Duration) {
+        let second = now.wholeSeconds
+        let slot = Int(second % Int64(Self.slotCount))
+        if slotSeconds[slot] != second {
+            slotSeconds[slot] = second
+            failures[slot] = 0
+            successes[slot] = 0
+        }
+        if isFailure {
+            failures[slot] &+= 1
+            if lastFailureSecond != second { countTouch() }
+            lastFailureSecond = second
+        } else {
+            successes[slot] &+= 1
+            if lastSuccessSecond != second { countTouch() }
+            lastSuccessSecond = second
+        }
+    }
+
+    private mutating func countTouch() {
+        touches = min(touches + 1, Self.readyTouches)
+    }
+
+    /// Failures ÷ all responses in the window; 0 when there are none.
+    func rating(now: Duration) -> Double {
+        let second = now.wholeSeconds
+        var failureCount = 0
+        var total = 0
+        for slot in slotSeconds.indices where ResponseCounters.isInWindow(slotSeconds[slot], second: second) {
+            failureCount += Int(failures[slot])
+            total += Int(failures[slot]) + Int(successes[slot])
+        }
+        return total == 0 ? 0 : Double(failureCount) / Double(total)
+    }
+}
