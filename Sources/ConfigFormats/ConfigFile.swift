@@ -1,6 +1,6 @@
 import Foundation
 
-/// Reads a configuration file into a `ConfigNode`, choosing the format by extension (`.json`, else TOML).
+/// Reads a configuration file into a `ConfigNode`, choosing the format by extension (D25).
 public enum ConfigFile {
     public static func read(_ path: String) throws(ConfigError) -> ConfigNode {
         func failure(_ message: String) -> ConfigError {
@@ -14,7 +14,6 @@ public enum ConfigFile {
         } catch {
             throw failure("cannot read the file as UTF-8 text: \(error.localizedDescription)")
         }
-        if path.lowercased().hasSuffix(".json") { return try JSONSource.parse(text, file: path) }
-        return try TOMLSource.parse(text, file: path)
+        return try ConfigSource.parse(text: text, file: path)
     }
 }

@@ -54,7 +54,12 @@ public final class Traefik: Sendable {
         if let missing = configuration.defaultEntryPoints.first(where: { configuration.entryPoints[$0] == nil }) {
             logger.warning("defaultEntryPoints names \(missing), which is not a defined entry point")  // D8
         }
-        if let provider = try fileProvider() {
+        guard configuration.file != nil else {
+            // As the original: with no provider there is no configuration, so the entry points stay closed (A5).
+            logger.error("no provider is enabled ([file] or --file): nothing to serve, entry points stay closed")
+            return
+        }
+        if let provider = try Self.fileProvider(configuration: configuration, configFile: configFile) {
             let routes: DynamicConfiguration
             do {
                 routes = try provider.load()
@@ -108,9 +113,14 @@ public final class Traefik: Sendable {
         }
     }
 
+    /// The routes the file provider would serve (for `traefik check`); nil without `[file]`.
+    public static func loadRoutes(configuration: StaticConfiguration, configFile: String?) throws -> DynamicConfiguration? {
+        try fileProvider(configuration: configuration, configFile: configFile)?.load()
+    }
+
     /// `[file]` alone reads the global configuration file itself; `filename` is relative to the working
     /// directory (as the original), or else to the configuration file's folder.
-    private func fileProvider() throws -> FileProvider? {
+    private static func fileProvider(configuration: StaticConfiguration, configFile: String?) throws -> FileProvider? {
         guard let file = configuration.file else { return nil }
         guard let filename = file.filename, !filename.isEmpty else {
             guard let configFile else {

@@ -140,11 +140,16 @@ struct GracefulStopTests {
     @Test func requestInFlightCompletesAndNewConnectionsAreRefused() async throws {
         try await ProxyHarness.with(backends: 1, toml: catchAllConfig()) { proxy in
             let slow = try await HTTPTestClient.connect(port: proxy.port)
-            try await slow.send("GET /?delay=3000 HTTP/1.1\r\nHost: h\r\n\r\n")
+            try await slow.send("GET /?delay=8000 HTTP/1.1\r\nHost: h\r\n\r\n")
             let idle = try await HTTPTestClient.connect(port: proxy.port)
             try await eventually("the request is in flight") { proxy.backends[0].requestsServed == 1 }
-            async let stopped: Void = proxy.traefik.stop(grace: .seconds(10))
-            let response = try await slow.readResponse()
+            async let stopped: Void = proxy.traefik.stop(grace: .seconds(30))
+            try await eventually(timeout: .seconds(10), "the listener is closed") {
+                guard let probe = try? await HTTPTestClient.connect(port: proxy.port) else { return true }
+                await probe.close()
+                return false
+            }
+            let response = try await slow.readResponse(timeout: .seconds(30))
             #expect(response.status == 200)
             #expect(response.header("Connection") == "close")
             #expect(try await idle.waitForClose())
