@@ -93,3 +93,146 @@ struct CommandLineTests {
         try await backend.stop()
     }
 }
+
+/// Issue 4 through the real binary: formats, flags over the file, check, version, logs and signals.
+@Suite("traefik launch configuration")
+struct LaunchConfigurationTests {
+    static func write(_ text: String, to name: String, in directory: URL) throws -> URL {
+        let url = directory.appendingPathComponent(name)
+        try text.write(to: url, atomically: true, encoding: .utf8)
+        return url
+    }
+
+    /// Starts the binary, waits until `port` answers `target` with 200, runs `body`, then SIGTERMs it.
+    static func withRunning(
+        _ arguments: [String], in directory: URL, port: Int, _ body: (Process) async throws -> Void
+    ) async throws {
+        let process = Process()
+        process.executableURL = CommandLineTests.binary
+        process.arguments = arguments
+        process.currentDirectoryURL = directory
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        do {
+            try await eventually(timeout: .seconds(15), "the proxy answers on \(port)") {
+                (try? await HTTPTestClient.request(port: port, target: "/").status) == 200
+            }
+            try await body(process)
+        } catch {
+            process.terminate()
+            await ProcessRunner.waitForExit(process)
+            throw error
+        }
+        if process.isRunning {
+            process.terminate()
+            await ProcessRunner.waitForExit(process)
+        }
+    }
+
+    static func routes(backendPort: Int) -> String {
+        """
+        [backends]
+          [backends.b.servers.s]
+          url = "http://127.0.0.1:\(backendPort)"
+        [frontends]
+          [frontends.f]
+          backend = "b"
+        """
+    }
+
+    @Test(arguments: ["json", "yaml", "hcl"])
+    func configFileInEachFormat(format: String) async throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let backend = WhoamiServer(name: "fmt-\(format)")
+        try await backend.start()
+        let port = try PortAllocator.freePort()
+        _ = try Self.write(Self.routes(backendPort: backend.port), to: "rules.toml", in: directory)
+        let text: String
+        switch format {
+        case "json":
+            text = #"{"entryPoints": {"http": {"address": "127.0.0.1:\#(port)"}}, "file": {"filename": "rules.toml"}}"#
+        case "yaml":
+            text = "entryPoints:\n  http:\n    address: \"127.0.0.1:\(port)\"\nfile:\n  filename: rules.toml\n"
+        default:
+            text = "entryPoints \"http\" {\n  address = \"127.0.0.1:\(port)\"\n}\nfile {\n  filename = \"rules.toml\"\n}\n"
+        }
+        let config = try Self.write(text, to: "traefik.\(format)", in: directory)
+        try await Self.withRunning(["-c", config.path], in: directory, port: port) { _ in
+            let echo = try await HTTPTestClient.request(port: port).whoami()
+            #expect(echo.name == "fmt-\(format)")
+        }
+        try await backend.stop()
+    }
+
+    @Test func entryPointsFlagReplacesTheFilesEntryPoints() async throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let backend = WhoamiServer(name: "flags")
+        try await backend.start()
+        let filePort = try PortAllocator.freePort()
+        let flagPort = try PortAllocator.freePort()
+        let config = try Self.write(
+            "[entryPoints]\n  [entryPoints.http]\n  address = \"127.0.0.1:\(filePort)\"\n[file]\n"
+                + Self.routes(backendPort: backend.port), to: "traefik.toml", in: directory)
+        try await Self.withRunning(
+            ["-c", config.path, "--entryPoints=Name:http Address:127.0.0.1:\(flagPort)", "--defaultEntryPoints=http"],
+            in: directory, port: flagPort
+        ) { _ in
+            let echo = try await HTTPTestClient.request(port: flagPort).whoami()
+            #expect(echo.name == "flags")
+            await #expect(throws: (any Error).self) { _ = try await HTTPTestClient.connect(port: filePort) }
+        }
+        try await backend.stop()
+    }
+
+    @Test func sigtermLetsTheRequestInFlightFinishAndExitsZero() async throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let backend = WhoamiServer(name: "slow")
+        try await backend.start()
+        let port = try PortAllocator.freePort()
+        let logFile = directory.appendingPathComponent("log/traefik.log")
+        let config = try Self.write(
+            "logLevel = \"INFO\"\ntraefikLogsFile = \"\(logFile.path)\"\ngraceTimeOut = 10\n[entryPoints]\n  [entryPoints.http]\n"
+                + "  address = \"127.0.0.1:\(port)\"\n[file]\n" + Self.routes(backendPort: backend.port),
+            to: "traefik.toml", in: directory)
+        try await Self.withRunning(["-c", config.path], in: directory, port: port) { process in
+            let slow = try await HTTPTestClient.connect(port: port)
+            try await slow.send("GET /?delay=1500 HTTP/1.1\r\nHost: h\r\n\r\n")
+            try await eventually("the slow request reached the backend") { backend.requestsServed >= 2 }
+            process.terminate()
+            #expect(try await slow.readResponse(timeout: .seconds(15)).status == 200)
+            await ProcessRunner.waitForExit(process)
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0)
+            await slow.close()
+        }
+        let log = try String(contentsOf: logFile, encoding: .utf8)
+        #expect(log.contains("level=info msg=\"using configuration file"))
+        #expect(log.hasPrefix("time=\""))
+        try await backend.stop()
+    }
+
+    @Test func checkReportsEveryProblemAndVersionPrintsTheBuildDate() async throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try Self.write(
+            "logLevel = \"LOUD\"\n[entryPoints]\n  [entryPoints.http]\n  adress = \":80\"\n[docker]\n", to: "bad.toml",
+            in: directory)
+        let check = try await CommandLineTests.run(["check", "-c", config.path])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("bad.toml:4:3: entryPoints.http.adress: unknown key (did you mean address?)"))
+        #expect(check.stderr.contains("provider docker is not available in this version"))
+        #expect(check.stderr.contains("invalid log level \"LOUD\""))
+        let good = try Self.write("[file]\n" + Self.routes(backendPort: 1), to: "good.toml", in: directory)
+        #expect(try await CommandLineTests.run(["check", "-c", good.path]).status == 0)
+        let version = try await CommandLineTests.run(["version"])
+        #expect(version.status == 0)
+        #expect(version.stdout.contains(" built on the "))
+        let unknown = try await CommandLineTests.run(["--logLevl=DEBUG"])
+        #expect(unknown.status == 1)
+        #expect(unknown.stderr.contains("--logLevel"))
+    }
+}
