@@ -49,3 +49,38 @@ public final class StalledListener: @unchecked Sendable {
 
     deinit { close() }
 }
+
+/// A loopback port that refuses connections for as long as this object lives: its socket is bound but never
+/// listens, so nobody else (another test's server) can take the port meanwhile.
+public final class RefusingPort: @unchecked Sendable {
+    public let port: Int
+    private var socketDescriptor: Int32
+
+    public init() throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw PortAllocator.AllocationError(step: "socket", errno: errno) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0 else {
+            Glibc.close(descriptor)
+            throw PortAllocator.AllocationError(step: "bind", errno: errno)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(descriptor, $0, &length) }
+        }
+        socketDescriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    public func close() {
+        if socketDescriptor >= 0 { Glibc.close(socketDescriptor) }
+        socketDescriptor = -1
+    }
+
+    deinit { close() }
+}

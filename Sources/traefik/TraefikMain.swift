@@ -69,8 +69,13 @@ enum TraefikMain {
         }
         var threads = System.coreCount
         if let value = loaded.tree["threads"], case .int(let count) = value.value, count > 0 { threads = Int(count) }
-        let traefik = Traefik(
-            configuration: configuration, configFile: loaded.configFile, logger: logger, threads: threads)
+        let traefik: Traefik
+        do {
+            traefik = try Traefik(
+                configuration: configuration, configFile: loaded.configFile, logger: logger, threads: threads)
+        } catch {
+            fail(["\(error)"])
+        }
         do {
             try await traefik.start()
         } catch {
@@ -78,7 +83,10 @@ enum TraefikMain {
             fail(["\(error)"])
         }
         let signals = Signals()
-        signals.onReopen { destination.reopen() }
+        signals.onReopen {
+            destination.reopen()
+            traefik.reopenLogs()
+        }
         await signals.waitForTermination()
         logger.info("shutting down: finishing requests in flight for up to \(configuration.graceTimeOut)")
         await traefik.stop()

@@ -26,13 +26,18 @@ public struct FileProvider: Sendable {
         case rejected(String)
     }
 
-    /// Yields an update each time the file's modification time or size changes.
-    public func changes(pollInterval: Duration = .seconds(1)) -> AsyncStream<Update> {
+    /// The file's modification time and size now; take it before `load()` and pass it to `changes(after:)` so
+    /// that an edit between the two is not missed.
+    public func stamp() -> FileStamp? { FileStamp(path: path) }
+
+    /// Yields an update each time the file's modification time or size differs from the last one seen,
+    /// starting from `stamp`.
+    public func changes(after stamp: FileStamp?, pollInterval: Duration = .seconds(1)) -> AsyncStream<Update> {
         let path = self.path
         let provider = self
         return AsyncStream { continuation in
             let task = Task {
-                var lastSeen = FileStamp(path: path)
+                var lastSeen = stamp
                 while !Task.isCancelled {
                     try? await Task.sleep(for: pollInterval)
                     let stamp = FileStamp(path: path)
@@ -56,7 +61,7 @@ public struct FileProvider: Sendable {
 }
 
 /// What a poll compares: modification time and size.
-private struct FileStamp: Equatable {
+public struct FileStamp: Equatable, Sendable {
     var modified: Date
     var size: UInt64
 

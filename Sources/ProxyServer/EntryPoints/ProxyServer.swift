@@ -32,10 +32,14 @@ public final class ProxyServer: Sendable {
     /// - Parameters:
     ///   - group: the event loops serving clients and backends (one per core suits keep-alive traffic).
     ///   - maxIdleConnsPerHost: idle keep-alive connections kept per backend server and event loop (0 = default).
-    public init(store: RuntimeStore, group: any EventLoopGroup, maxIdleConnsPerHost: Int, logger: Logger) {
+    ///   - accessLog: where Combined Log Format lines go, or nil for none.
+    public init(
+        store: RuntimeStore, group: any EventLoopGroup, maxIdleConnsPerHost: Int, accessLog: AccessLogFile? = nil,
+        logger: Logger
+    ) {
         self.store = store
         self.group = group
-        self.loops = LoopResourceTable(group: group, maxIdlePerHost: maxIdleConnsPerHost)
+        self.loops = LoopResourceTable(group: group, maxIdlePerHost: maxIdleConnsPerHost, accessLog: accessLog)
         self.logger = logger
         self.serverName = Self.hostname()
         self.channels = Mutex([:])

@@ -27,6 +27,11 @@ enum CannedResponse {
         status == 404 ? "404 page not found\n" : reason(status)
     }
 
+    /// Bytes of the body `write` sends for `status`.
+    static func bodyLength(status: Int) -> Int {
+        status == 301 ? 0 : (status == 302 ? 5 : body(status).utf8.count)
+    }
+
     /// A complete HTTP/1.1 response. `close` adds `Connection: close`; `keepAliveForHTTP10` adds
     /// `Connection: keep-alive`, which HTTP/1.0 clients need to keep the connection (ab -k).
     static func write(

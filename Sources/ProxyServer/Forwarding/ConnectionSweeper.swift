@@ -14,7 +14,13 @@ final class ConnectionSweeper: @unchecked Sendable {
     /// Set once the server drains: connections accepted later drain from the start.
     private var draining = false
 
-    init(eventLoop: any EventLoop) { self.eventLoop = eventLoop }
+    /// Flushed on every sweep, so access-log lines reach the file within a second.
+    private let accessLog: AccessLogBuffer?
+
+    init(eventLoop: any EventLoop, accessLog: AccessLogBuffer?) {
+        self.eventLoop = eventLoop
+        self.accessLog = accessLog
+    }
 
     func add(_ connection: DownstreamHandler) {
         assert(eventLoop.inEventLoop)
@@ -46,6 +52,7 @@ final class ConnectionSweeper: @unchecked Sendable {
     private func sweep() {
         let now = NIODeadline.now()
         forEach { $0.checkTimeouts(now: now) }
+        accessLog?.flush()
     }
 
     /// Graceful stop: idle connections close now, busy ones after their current response.
@@ -70,5 +77,6 @@ final class ConnectionSweeper: @unchecked Sendable {
     func stop() {
         task?.cancel()
         task = nil
+        accessLog?.flush()
     }
 }

@@ -50,6 +50,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
     private let settings: EntryPointSettings
     private let pool: UpstreamPool
     private let sweeper: ConnectionSweeper
+    private let accessLog: AccessLogBuffer?
+    private var accessEntry: AccessLogEntry?
     /// Links of the sweeper's intrusive list of this loop's client connections.
     var sweepNext: DownstreamHandler?
     unowned(unsafe) var sweepPrevious: DownstreamHandler?
@@ -91,6 +93,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         self.settings = settings
         self.pool = loop.pool
         self.sweeper = loop.sweeper
+        self.accessLog = loop.accessLog
         facts = ForwardingFacts(clientIP: "", scheme: settings.isTLS ? "https" : "http", serverName: settings.serverName)
     }
 
@@ -242,7 +245,10 @@ final class DownstreamHandler: ChannelDuplexHandler {
         }
 
         let decision: RoutingDecision = headBytes.withUnsafeReadableBytes { raw in
-            route(head, raw, runtime: runtime)
+            if let accessLog {
+                accessEntry = AccessLogEntry(clientIP: facts.clientIP, time: accessLog.timestamp(), head: head, raw: raw)
+            }
+            return route(head, raw, runtime: runtime)
         }
         switch decision {
         case .respond(let status, let location):
@@ -431,6 +437,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
             closeAfterResponse = true
             dechunker = ChunkedDecoder()
         }
+        accessEntry?.status = head.status
         context.write(wrapOutboundOut(out), promise: nil)
     }
 
@@ -449,6 +456,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
                 into: &out)
         }
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
+        accessEntry?.status = 101
+        writeAccessLog()
         phase = .tunneling
         requestBody = .done
         if let rest = input {
@@ -466,8 +475,10 @@ final class DownstreamHandler: ChannelDuplexHandler {
             bytes.withUnsafeReadableBytes { raw in
                 dechunker!.decode(raw) { range in out.writeBytes(UnsafeRawBufferPointer(rebasing: raw[range])) }
             }
+            accessEntry?.bytes += out.readableBytes
             if out.readableBytes > 0 { context.write(wrapOutboundOut(out), promise: nil) }
         } else {
+            accessEntry?.bytes += bytes.readableBytes
             context.write(wrapOutboundOut(bytes), promise: nil)
         }
     }
@@ -499,6 +510,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         }
         if responseStarted {
             settings.logger.warning("backend \(target?.name ?? "?") failed mid-response: \(failure)")
+            writeAccessLog()
             closeClient()
             return
         }
@@ -522,6 +534,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     private func finishExchange() {
         guard let context else { return }
+        writeAccessLog()
         target = nil
         replayableRequest = nil
         dechunker = nil
@@ -555,10 +568,21 @@ final class DownstreamHandler: ChannelDuplexHandler {
         CannedResponse.write(
             status: status, location: location, close: close, keepAliveForHTTP10: clientMinorVersion == 0,
             headOnly: requestIsHEAD, into: &out)
+        if accessEntry != nil {
+            accessEntry!.status = status
+            accessEntry!.bytes = requestIsHEAD ? 0 : CannedResponse.bodyLength(status: status)
+        }
         context.write(wrapOutboundOut(out), promise: nil)
         closeAfterResponse = close
         requestBody = .done
         finishExchange()
+    }
+
+    /// One Combined Log Format line for the exchange that just ended (only with `accessLogsFile`).
+    private func writeAccessLog() {
+        guard let entry = accessEntry else { return }
+        accessEntry = nil
+        accessLog?.append(entry)
     }
 
     private func closeClient() {

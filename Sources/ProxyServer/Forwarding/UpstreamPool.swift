@@ -73,14 +73,17 @@ final class UpstreamPool: @unchecked Sendable {
     }
 }
 
-/// What each event loop of the group owns: its upstream pool and its client connections' sweeper.
+/// What each event loop of the group owns: its upstream pool, its client connections' sweeper and its
+/// access-log lines.
 final class LoopResources: Sendable {
     let pool: UpstreamPool
     let sweeper: ConnectionSweeper
+    let accessLog: AccessLogBuffer?
 
-    init(eventLoop: any EventLoop, maxIdlePerHost: Int) {
+    init(eventLoop: any EventLoop, maxIdlePerHost: Int, accessLog: AccessLogFile?) {
         pool = UpstreamPool(eventLoop: eventLoop, maxIdlePerHost: maxIdlePerHost)
-        sweeper = ConnectionSweeper(eventLoop: eventLoop)
+        self.accessLog = accessLog.map(AccessLogBuffer.init)
+        sweeper = ConnectionSweeper(eventLoop: eventLoop, accessLog: self.accessLog)
     }
 }
 
@@ -88,10 +91,11 @@ final class LoopResources: Sendable {
 final class LoopResourceTable: Sendable {
     private let table: [ObjectIdentifier: LoopResources]
 
-    init(group: any EventLoopGroup, maxIdlePerHost: Int) {
+    init(group: any EventLoopGroup, maxIdlePerHost: Int, accessLog: AccessLogFile?) {
         var table: [ObjectIdentifier: LoopResources] = [:]
         for loop in group.makeIterator() {
-            table[ObjectIdentifier(loop)] = LoopResources(eventLoop: loop, maxIdlePerHost: maxIdlePerHost)
+            table[ObjectIdentifier(loop)] = LoopResources(
+                eventLoop: loop, maxIdlePerHost: maxIdlePerHost, accessLog: accessLog)
         }
         self.table = table
     }

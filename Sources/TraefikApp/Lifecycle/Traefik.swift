@@ -27,6 +27,7 @@ public final class Traefik: Sendable {
     public let configuration: StaticConfiguration
     public let configFile: String?
     public let proxy: ProxyServer
+    private let accessLog: AccessLogFile?
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let watchTask = Mutex<Task<Void, Never>?>(nil)
@@ -37,16 +38,23 @@ public final class Traefik: Sendable {
     public var rejectedUpdates: Int { rejected.withLock { $0 } }
 
     /// - Parameter threads: event loops for the data path; one per core by default.
-    public init(configuration: StaticConfiguration, configFile: String?, logger: Logger, threads: Int = System.coreCount) {
+    /// - Throws: when `accessLogsFile` cannot be opened.
+    public init(configuration: StaticConfiguration, configFile: String?, logger: Logger, threads: Int = System.coreCount)
+        throws
+    {
         self.configuration = configuration
         self.configFile = configFile
         self.logger = logger
+        accessLog = try configuration.accessLogsFile.map { try AccessLogFile(path: $0) }
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let entryPoints = Array(configuration.entryPoints.keys)
         proxy = ProxyServer(
             store: RuntimeStore(ProxyRuntime.empty(entryPoints: entryPoints)), group: group,
-            maxIdleConnsPerHost: configuration.maxIdleConnsPerHost, logger: logger)
+            maxIdleConnsPerHost: configuration.maxIdleConnsPerHost, accessLog: accessLog, logger: logger)
     }
+
+    /// Reopens the access log (SIGUSR1, for logrotate).
+    public func reopenLogs() { accessLog?.reopen() }
 
     /// Loads the routes, then binds every entry point. Throws with a message naming what is wrong.
     public func start() async throws {
@@ -61,13 +69,14 @@ public final class Traefik: Sendable {
         }
         if let provider = try Self.fileProvider(configuration: configuration, configFile: configFile) {
             let routes: DynamicConfiguration
+            let stamp = provider.stamp()
             do {
                 routes = try provider.load()
             } catch {
                 throw StartupError.fileProvider("\(error)")
             }
             apply(routes)
-            if provider.watch { startWatching(provider) }
+            if provider.watch { startWatching(provider, after: stamp) }
         }
         try await proxy.start(listeners)
     }
@@ -95,6 +104,7 @@ public final class Traefik: Sendable {
         watchTask.withLock { $0?.cancel() }
         await proxy.stop(grace: grace ?? configuration.graceTimeOut)
         try? await group.shutdownGracefully()
+        accessLog?.close()
     }
 
     private func entryPointListeners() throws -> [EntryPointListener] {
@@ -136,9 +146,9 @@ public final class Traefik: Sendable {
         return FileProvider(path: path, watch: file.watch)
     }
 
-    private func startWatching(_ provider: FileProvider) {
+    private func startWatching(_ provider: FileProvider, after stamp: FileStamp?) {
         let task = Task { [self] in
-            for await update in provider.changes() {
+            for await update in provider.changes(after: stamp) {
                 switch update {
                 case .routes(let routes):
                     apply(routes)

@@ -5,7 +5,8 @@ import TraefikApp
 import TraefikCore
 
 /// A proxy started in-process from a TOML text, with whoami backends of the fake farm.
-/// `{{PORT}}` in the TOML becomes the entry point's port, `{{B1}}`, `{{B2}}` … the backends' ports.
+/// `{{PORT}}` in the TOML becomes port 0 (the kernel picks one; `port` is what the `http` entry point got),
+/// `{{B1}}`, `{{B2}}` … the backends' ports.
 struct ProxyHarness {
     let traefik: Traefik
     let port: Int
@@ -19,8 +20,7 @@ struct ProxyHarness {
             try await server.start()
             backends.append(server)
         }
-        let port = try PortAllocator.freePort()
-        var text = toml.replacingOccurrences(of: "{{PORT}}", with: String(port))
+        var text = toml.replacingOccurrences(of: "{{PORT}}", with: "0")
         for (index, server) in backends.enumerated() {
             text = text.replacingOccurrences(of: "{{B\(index + 1)}}", with: String(server.port))
         }
@@ -31,9 +31,13 @@ struct ProxyHarness {
         let loaded = try ConfigLoader.loadStatic(explicitFile: file.path)
         var logger = Logger(label: "traefik-test")
         logger.logLevel = .critical
-        let traefik = Traefik(
+        let traefik = try Traefik(
             configuration: loaded.staticConfiguration, configFile: loaded.configFile, logger: logger, threads: threads)
         try await traefik.start()
+        guard let port = traefik.proxy.boundPort(of: "http") else {
+            await traefik.stop(grace: .zero)
+            throw TestFailure("the http entry point is not listening")
+        }
         return ProxyHarness(traefik: traefik, port: port, backends: backends, directory: directory)
     }
 
