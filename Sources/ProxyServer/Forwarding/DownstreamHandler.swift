@@ -52,6 +52,10 @@ final class DownstreamHandler: ChannelDuplexHandler {
     private let sweeper: ConnectionSweeper
     private let accessLog: AccessLogBuffer?
     private var accessEntry: AccessLogEntry?
+    /// Where to report the outcome of the exchange (drr and circuit breakers), and when it started.
+    private var feedback: (backend: BackendRuntime, server: Int, started: Duration)?
+    /// The status the client got (or the failure maps to) for the exchange in progress.
+    private var exchangeStatus = 0
     /// Links of the sweeper's intrusive list of this loop's client connections.
     var sweepNext: DownstreamHandler?
     unowned(unsafe) var sweepPrevious: DownstreamHandler?
@@ -294,10 +298,19 @@ final class DownstreamHandler: ChannelDuplexHandler {
         guard let routed = runtime.firstMatch(request, in: cachedRoutes) else {
             return .respond(status: 404, location: nil)
         }
-        guard let server = routed.backend?.nextTarget() else {
+        guard let backend = routed.backend else { return .respond(status: 503, location: nil) }
+        let now = backend.needsFeedback ? MonotonicNow.duration() : .zero
+        let server: UpstreamTarget
+        switch backend.pick(now: now) {
+        case .fallback:
+            return .respond(status: 503, location: nil)
+        case .noServers:
             settings.logger.warning(
                 "frontend \(routed.frontend.name): backend \(routed.frontend.backendName) has no servers")
             return .respond(status: 503, location: nil)
+        case .server(let target, let index):
+            server = target
+            if backend.needsFeedback { feedback = (backend, index, now) }
         }
         if server.scheme != "http" {
             settings.logger.error(
@@ -438,6 +451,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
             dechunker = ChunkedDecoder()
         }
         accessEntry?.status = head.status
+        exchangeStatus = head.status
         context.write(wrapOutboundOut(out), promise: nil)
     }
 
@@ -458,6 +472,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
         accessEntry?.status = 101
         writeAccessLog()
+        exchangeStatus = 101
+        reportOutcome()
         phase = .tunneling
         requestBody = .done
         if let rest = input {
@@ -511,6 +527,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
         if responseStarted {
             settings.logger.warning("backend \(target?.name ?? "?") failed mid-response: \(failure)")
             writeAccessLog()
+            exchangeStatus = 502
+            reportOutcome()
             closeClient()
             return
         }
@@ -535,6 +553,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
     private func finishExchange() {
         guard let context else { return }
         writeAccessLog()
+        reportOutcome()
         target = nil
         replayableRequest = nil
         dechunker = nil
@@ -568,6 +587,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         CannedResponse.write(
             status: status, location: location, close: close, keepAliveForHTTP10: clientMinorVersion == 0,
             headOnly: requestIsHEAD, into: &out)
+        exchangeStatus = status
         if accessEntry != nil {
             accessEntry!.status = status
             accessEntry!.bytes = requestIsHEAD ? 0 : CannedResponse.bodyLength(status: status)
@@ -576,6 +596,14 @@ final class DownstreamHandler: ChannelDuplexHandler {
         closeAfterResponse = close
         requestBody = .done
         finishExchange()
+    }
+
+    /// Tells the backend's drr meters and circuit breaker how the exchange went (status and latency).
+    private func reportOutcome() {
+        guard let feedback else { return }
+        self.feedback = nil
+        let now = MonotonicNow.duration()
+        feedback.backend.record(server: feedback.server, status: exchangeStatus, latency: now - feedback.started, now: now)
     }
 
     /// One Combined Log Format line for the exchange that just ended (only with `accessLogsFile`).

@@ -44,23 +44,63 @@ enum PoolIDs {
     }
 }
 
-/// A backend at run time: its servers and the balancer state shared by every frontend and entry point using it.
+/// A backend at run time: its servers, balancer (wrr/drr) and circuit breaker, shared by every frontend and entry
+/// point that uses it. One uncontended lock per pick and per recorded response keeps wrr's exact sequence global
+/// (spec §6.1) and the breaker's view whole.
 public final class BackendRuntime: Sendable {
     public let configuration: CompiledBackend
     let targets: [UpstreamTarget]
-    private let balancer: Mutex<WeightedRoundRobin>
+    /// drr or a breaker: responses must be recorded.
+    let needsFeedback: Bool
+    private let state: Mutex<State>
+
+    private struct State {
+        var balancer: BackendBalancer
+        var breaker: CircuitBreaker?
+    }
+
+    enum Pick {
+        case server(UpstreamTarget, index: Int)
+        /// The breaker is open: answer 503 without contacting a server (spec §7.3).
+        case fallback
+        case noServers
+    }
 
     init(_ configuration: CompiledBackend) {
         self.configuration = configuration
         targets = configuration.servers.map(UpstreamTarget.init)
-        balancer = Mutex(WeightedRoundRobin(weights: configuration.servers.map(\.weight)))
+        let breaker = configuration.circuitBreaker.map { CircuitBreaker(expression: $0) }
+        needsFeedback = breaker != nil || configuration.method == .drr
+        state = Mutex(State(balancer: BackendBalancer(backend: configuration), breaker: breaker))
     }
 
-    /// The next server by weighted round robin, or nil when the backend has no servers.
-    func nextTarget() -> UpstreamTarget? {
-        guard let index = balancer.withLock({ $0.next() }) else { return nil }
-        return targets[index]
+    func pick(now: Duration) -> Pick {
+        state.withLock { state in
+            if state.breaker?.admit(now: now) == .fallback { return .fallback }
+            guard let index = state.balancer.next() else { return .noServers }
+            return .server(targets[index], index: index)
+        }
     }
+
+    /// A response (or the status a failure maps to: 502, 504, 500) of server `index`.
+    func record(server index: Int, status: Int, latency: Duration, now: Duration) {
+        state.withLock { state in
+            state.breaker?.record(status: status, latency: latency, now: now)
+            state.balancer.record(server: index, status: status, now: now)
+        }
+    }
+
+    /// Breaker state and current weights, for the API.
+    public func healthView(now: Duration) -> BackendHealthView {
+        state.withLock { state in
+            BackendHealthView(backend: configuration, balancer: state.balancer, breaker: state.breaker, now: now)
+        }
+    }
+}
+
+/// The monotonic time the resilience state machines take (spec §7: an injected clock).
+enum MonotonicNow {
+    static func duration() -> Duration { .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds)) }
 }
 
 /// A frontend with its backend resolved, so routing a request needs no name lookups (a class: passed by reference).
@@ -111,6 +151,12 @@ public final class ProxyRuntime: Sendable {
     func firstMatch<R: RoutableRequest>(_ request: R, in routes: [RoutedFrontend]) -> RoutedFrontend? {
         for route in routes where route.matcher.matches(request) { return route }
         return nil
+    }
+
+    /// Every backend's breaker state and weights (what `/api` will show).
+    public func healthViews() -> [BackendHealthView] {
+        let now = MonotonicNow.duration()
+        return backends.keys.sorted().compactMap { backends[$0]?.healthView(now: now) }
     }
 
     public static func empty(entryPoints: [String]) -> ProxyRuntime {

@@ -38,12 +38,18 @@ public struct CompiledBackend: Sendable, Equatable {
     public let method: BalancerMethod
     /// nil when the backend has no circuit breaker (or an empty expression).
     public let circuitBreakerExpression: String?
+    /// The parsed expression (D7: parsed when the configuration loads, never per request).
+    public let circuitBreaker: CircuitBreakerExpression?
 
-    public init(name: String, servers: [BackendServer], method: BalancerMethod, circuitBreakerExpression: String?) {
+    public init(
+        name: String, servers: [BackendServer], method: BalancerMethod, circuitBreakerExpression: String?,
+        circuitBreaker: CircuitBreakerExpression? = nil
+    ) {
         self.name = name
         self.servers = servers
         self.method = method
         self.circuitBreakerExpression = circuitBreakerExpression
+        self.circuitBreaker = circuitBreaker
     }
 }
 
@@ -128,8 +134,13 @@ public struct CompiledConfiguration: Sendable, Equatable {
         var diagnostics: [ConfigDiagnostic] = []
 
         var backends: [String: CompiledBackend] = [:]
+        var invalidBackends: Set<String> = []
         for (name, backend) in config.backends {
-            backends[name] = compileBackend(name: name, backend, diagnostics: &diagnostics)
+            if let compiled = compileBackend(name: name, backend, diagnostics: &diagnostics) {
+                backends[name] = compiled
+            } else {
+                invalidBackends.insert(name)
+            }
         }
 
         var frontends: [(frontend: CompiledFrontend, specificity: Int)] = []
@@ -140,6 +151,7 @@ public struct CompiledConfiguration: Sendable, Equatable {
                 name: name,
                 frontend,
                 backendNames: config.backends.keys,
+                invalidBackends: invalidBackends,
                 entryPointNames: entryPointNames,
                 defaultEntryPoints: defaultEntryPoints,
                 diagnostics: &diagnostics
@@ -180,11 +192,12 @@ public struct CompiledConfiguration: Sendable, Equatable {
         Router(frontends: frontends.filter { $0.entryPoints.contains(name) })
     }
 
+    /// nil when the backend cannot be used (an invalid circuit-breaker expression, D7): its frontends are disabled.
     private static func compileBackend(
         name: String,
         _ backend: Backend,
         diagnostics: inout [ConfigDiagnostic]
-    ) -> CompiledBackend {
+    ) -> CompiledBackend? {
         let keyPath = "backends.\(name)"
         var servers: [BackendServer] = []
         for (serverName, server) in backend.servers.sorted(by: { precedesInByteOrder($0.key, $1.key) }) {
@@ -228,12 +241,25 @@ public struct CompiledConfiguration: Sendable, Equatable {
             }
         }
 
-        let expression = backend.circuitBreaker?.expression
+        let expression = backend.circuitBreaker.flatMap { trimmedSpaces($0.expression[...]).isEmpty ? nil : $0.expression }
+        var breaker: CircuitBreakerExpression?
+        if let expression {
+            do {
+                breaker = try CircuitBreakerExpression.parse(expression)
+            } catch {
+                diagnostics.append(ConfigDiagnostic(
+                    keyPath: "\(keyPath).circuitBreaker.expression",
+                    message: "backend disabled: invalid expression \"\(expression)\": \(error)"
+                ))
+                return nil
+            }
+        }
         return CompiledBackend(
             name: name,
             servers: servers,
             method: method,
-            circuitBreakerExpression: expression.flatMap { trimmedSpaces($0[...]).isEmpty ? nil : $0 }
+            circuitBreakerExpression: expression,
+            circuitBreaker: breaker
         )
     }
 
@@ -241,6 +267,7 @@ public struct CompiledConfiguration: Sendable, Equatable {
         name: String,
         _ frontend: Frontend,
         backendNames: Dictionary<String, Backend>.Keys,
+        invalidBackends: Set<String>,
         entryPointNames: Set<String>,
         defaultEntryPoints: [String],
         diagnostics: inout [ConfigDiagnostic]
@@ -255,6 +282,12 @@ public struct CompiledConfiguration: Sendable, Equatable {
             diagnostics.append(ConfigDiagnostic(
                 keyPath: "\(keyPath).backend",
                 message: "frontend disabled: undefined backend \"\(frontend.backend)\""
+            ))
+            valid = false
+        } else if invalidBackends.contains(frontend.backend) {
+            diagnostics.append(ConfigDiagnostic(
+                keyPath: "\(keyPath).backend",
+                message: "frontend disabled: backend \"\(frontend.backend)\" has an invalid circuit breaker expression"
             ))
             valid = false
         }

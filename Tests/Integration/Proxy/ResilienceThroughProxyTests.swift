@@ -1,0 +1,119 @@
+import FakeFarm
+import Foundation
+import Testing
+
+@Suite("Circuit breakers and drr through the proxy")
+struct ResilienceThroughProxyTests {
+    static func config(expression: String, serverURL: String = "http://127.0.0.1:{{B1}}") -> String {
+        testEntryPoint + """
+            [backends]
+              [backends.guarded]
+                [backends.guarded.circuitBreaker]
+                expression = "\(expression)"
+                [backends.guarded.servers.s]
+                url = "\(serverURL)"
+              [backends.plain.servers.s]
+              url = "http://127.0.0.1:{{B1}}"
+            [frontends]
+              [frontends.guarded]
+              backend = "guarded"
+                [frontends.guarded.routes.r]
+                rule = "PathPrefix"
+                value = "/guarded"
+              [frontends.plain]
+              backend = "plain"
+                [frontends.plain.routes.r]
+                rule = "PathPrefix"
+                value = "/plain"
+            """
+    }
+
+    @Test func responseCodeRatioTripsTheBreakerToServiceUnavailable() async throws {
+        try await ProxyHarness.with(backends: 1, toml: Self.config(expression: "ResponseCodeRatio(500, 600, 0, 600) > 0.5")) { proxy in
+            let first = try await proxy.get("/guarded?status=500", host: "h")
+            #expect(first.status == 500)  // the backend's own answer; the check right after it trips
+            let tripped = try await proxy.get("/guarded", host: "h")
+            #expect(tripped.status == 503)
+            #expect(tripped.bodyText == "Service Unavailable")
+            #expect(proxy.backends[0].requestsServed == 1)  // the fallback never reached the server
+            #expect(try await proxy.get("/plain", host: "h").status == 200)  // other backends are not affected
+            let view = try #require(proxy.traefik.proxy.store.runtime.healthViews().first { $0.name == "guarded" })
+            #expect(view.circuitBreaker?.status.name == "tripped")
+        }
+    }
+
+    @Test func networkErrorRatioTripsOnARefusingServer() async throws {
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let config = Self.config(expression: "NetworkErrorRatio() > 0.5", serverURL: "http://127.0.0.1:\(refusing.port)")
+        try await ProxyHarness.with(backends: 1, toml: config) { proxy in
+            let first = try await proxy.get("/guarded", host: "h")
+            #expect(first.status == 502)
+            let second = try await proxy.get("/guarded", host: "h")
+            #expect(second.status == 503)
+        }
+    }
+
+    @Test func invalidExpressionDisablesOnlyItsFrontends() async throws {
+        try await ProxyHarness.with(backends: 1, toml: Self.config(expression: "NetworkErrorRatio() > 1")) { proxy in
+            let guarded = try await proxy.get("/guarded", host: "h")
+            #expect(guarded.status == 404)
+            let plain = try await proxy.get("/plain", host: "h")
+            #expect(plain.status == 200)
+        }
+    }
+
+    @Test func invalidExpressionIsReportedByCheckWithItsPosition() async throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("traefik.toml")
+        try """
+            [file]
+            [backends.b]
+              [backends.b.circuitBreaker]
+              expression = "LatencyAtQuantileMS(50) > 50"
+              [backends.b.servers.s]
+              url = "http://127.0.0.1:1"
+            [frontends.f]
+            backend = "b"
+            """.write(to: file, atomically: true, encoding: .utf8)
+        let check = try await CommandLineTests.run(["check", "-c", file.path])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("backends.b.circuitBreaker.expression"))
+        #expect(check.stderr.contains("column"))
+    }
+
+    @Test func drrShiftsTrafficAwayFromAFailingServer() async throws {
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let config = testEntryPoint + """
+            [backends]
+              [backends.dyn]
+                [backends.dyn.loadBalancer]
+                method = "drr"
+                [backends.dyn.servers.bad]
+                url = "http://127.0.0.1:\(refusing.port)"
+                [backends.dyn.servers.good]
+                url = "http://127.0.0.1:{{B1}}"
+            [frontends]
+              [frontends.f]
+              backend = "dyn"
+            """
+        try await ProxyHarness.with(backends: 1, toml: config) { proxy in
+            // Steady load until drr has seen 10 s of both servers and raised the good one's weight (spec §6.2).
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(40)
+            func weights() -> [Int] {
+                proxy.traefik.proxy.store.runtime.healthViews().first { $0.name == "dyn" }?.servers.map(\.currentWeight) ?? []
+            }
+            while weights() == [1, 1], clock.now < deadline {
+                _ = try await proxy.get("/", host: "h")
+            }
+            #expect(weights() != [1, 1], "drr never adjusted the weights")
+            let servedBefore = proxy.backends[0].requestsServed
+            for _ in 0..<1000 { _ = try await proxy.get("/", host: "h") }
+            let goodShare = Double(proxy.backends[0].requestsServed - servedBefore) / 1000
+            #expect(goodShare > 0.7, "the healthy server got \(goodShare) of the requests")
+        }
+    }
+}
