@@ -173,7 +173,8 @@ public struct FileProviderConfig: Codable, Sendable, Equatable {
     public var filename: String?
     public var watch: Bool
 
-    public init(filename: String? = nil, watch: Bool = false) {
+    /// `watch` defaults to true however the provider is enabled (decision D24; the original's TOML gave false).
+    public init(filename: String? = nil, watch: Bool = true) {
         self.filename = filename
         self.watch = watch
     }
@@ -185,7 +186,7 @@ public struct FileProviderConfig: Codable, Sendable, Equatable {
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         filename = try container.decodeIfPresent(String.self, forKey: .filename)
-        watch = try container.decodeIfPresent(Bool.self, forKey: .watch) ?? false
+        watch = try container.decodeIfPresent(Bool.self, forKey: .watch) ?? true
     }
 }
 

@@ -25,7 +25,8 @@ struct FileWatchTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let rulesFile = directory.appendingPathComponent("rules.toml")
         try Self.rules(backendPort: backend.port, path: "/old").write(to: rulesFile, atomically: true, encoding: .utf8)
-        let config = testEntryPoint.replacingOccurrences(of: "[file]", with: "[file]\nwatch = true\nfilename = \"\(rulesFile.path)\"")
+        // watch defaults to true (D24)
+        let config = testEntryPoint.replacingOccurrences(of: "[file]", with: "[file]\nfilename = \"\(rulesFile.path)\"")
         try await ProxyHarness.with(backends: 0, toml: config) { proxy in
             #expect(try await proxy.get("/old", host: "h").status == 200)
 
@@ -57,10 +58,11 @@ struct FileWatchTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let rulesFile = directory.appendingPathComponent("rules.toml")
         try Self.rules(backendPort: backend.port, path: "/old").write(to: rulesFile, atomically: true, encoding: .utf8)
-        let config = testEntryPoint.replacingOccurrences(of: "[file]", with: "[file]\nfilename = \"\(rulesFile.path)\"")
+        let config = testEntryPoint.replacingOccurrences(
+            of: "[file]", with: "[file]\nwatch = false\nfilename = \"\(rulesFile.path)\"")
         try await ProxyHarness.with(backends: 0, toml: config) { proxy in
             try Self.rules(backendPort: backend.port, path: "/new").write(to: rulesFile, atomically: true, encoding: .utf8)
-            // Watching is off in TOML by default (spec §8): no poll ever picks the edit up.
+            // watch = false: no poll ever picks the edit up.
             try await Task.sleep(for: .seconds(2))
             #expect(try await proxy.get("/old", host: "h").status == 200)
             #expect(try await proxy.get("/new", host: "h").status == 404)
