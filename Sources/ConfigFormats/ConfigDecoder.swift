@@ -4,7 +4,7 @@
 ///   keeps the original case, so map keys such as backend names keep theirs;
 /// - scalars are lenient: the strings `"true"`, `"10"`, `"1.5"` decode as Bool, Int, Double (flags,
 ///   labels and key/value stores only have strings), an integer decodes as Double, a string
-///   `"a,b"` decodes as `["a", "b"]` and a single scalar as a one-element array;
+///   `"a,b"` decodes as `["a", "b"]` and a single scalar or table as a one-element array;
 /// - a bare `true` (a `--docker` flag) decodes as an empty table, so an all-optional struct;
 /// - unknown keys are ignored, but recorded in `unusedKeyPaths` so typos can be reported.
 ///
@@ -187,10 +187,9 @@ struct NodeDecoder: Decoder {
             return ArrayContainer(decoder: self, elements: items.filter { !$0.isEmpty }.map {
                 ConfigNode(.string($0), position: node.position)
             })
-        case .bool, .int, .double:
+        case .bool, .int, .double, .table:
+            // One value where a list is expected is a list of one (HCL writes a single `certificates { }` block).
             return ArrayContainer(decoder: self, elements: [node])
-        case .table:
-            throw mismatch(expected: "an array")
         }
     }
 

@@ -144,11 +144,15 @@ struct ConfigDecoderTests {
         #expect(try decoder.decode([String].self, from: string("")) == [])
     }
 
-    @Test func tableWhereAnArrayIsExpectedIsAnError() throws {
+    @Test func tableWhereAListIsExpectedIsAListOfOne() throws {
+        var decoder = ConfigDecoder()
+        let one = ConfigNode(.table([.init(key: "a", node: ConfigNode(.int(1)))]))
+        #expect(try decoder.decode([[String: Int]].self, from: one) == [["a": 1]])
+        // …but a table is still no string.
         let error = #expect(throws: ConfigError.self) {
             try decode(Frontend.self, toml: "[entryPoints]\nhttp = 1")
         }
-        #expect(error?.message == "expected an array, found table")
+        #expect(error?.message.hasPrefix("expected a string, found table") == true)
         #expect(error?.line == 1)
     }
 

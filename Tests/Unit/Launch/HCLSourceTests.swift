@@ -1,4 +1,5 @@
 import Testing
+import TraefikCore
 @testable import ConfigFormats
 
 @Suite struct HCLSourceTests {
@@ -127,5 +128,25 @@ import Testing
                                     message: "expected a boolean, found string \"sometimes\"")) {
             try decodeValue(LaunchModel.self, from: tree)
         }
+    }
+}
+
+@Suite("HCL single blocks as lists")
+struct HCLSingleBlockTests {
+    @Test func oneCertificatesBlockDecodesAsAListOfOne() throws {
+        let text = """
+            entryPoints "https" {
+              address = ":443"
+              tls {
+                certificates {
+                  certFile = "a.cert"
+                  keyFile = "a.key"
+                }
+              }
+            }
+            """
+        var decoder = ConfigDecoder()
+        let configuration = try decoder.decode(StaticConfiguration.self, from: try HCLSource.parse(text, file: "t.hcl"))
+        #expect(configuration.entryPoints["https"]?.tls?.certificates == [CertificateConfig(certFile: "a.cert", keyFile: "a.key")])
     }
 }
