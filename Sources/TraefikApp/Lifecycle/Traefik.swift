@@ -32,10 +32,14 @@ public final class Traefik: Sendable {
     private let logger: Logger
     private let watchTask = Mutex<Task<Void, Never>?>(nil)
     private let rejected = Mutex(0)
+    private let received = Mutex(0)
     private let stopped = Mutex(false)
 
     /// Provider updates refused since start (invalid files); the last good routes kept serving.
     public var rejectedUpdates: Int { rejected.withLock { $0 } }
+
+    /// Valid provider updates received since start (applied now or after the throttle period).
+    public var providerUpdates: Int { received.withLock { $0 } }
 
     /// - Parameter threads: event loops for the data path; one per core by default.
     /// - Throws: when `accessLogsFile` cannot be opened.
@@ -147,11 +151,15 @@ public final class Traefik: Sendable {
     }
 
     private func startWatching(_ provider: FileProvider, after stamp: FileStamp?) {
+        let throttle = ThrottledApplier(period: configuration.providersThrottleDuration, lastApplied: .now) {
+            [self] routes in apply(routes)
+        }
         let task = Task { [self] in
             for await update in provider.changes(after: stamp) {
                 switch update {
                 case .routes(let routes):
-                    apply(routes)
+                    received.withLock { $0 += 1 }
+                    await throttle.submit(routes)
                 case .rejected(let reason):
                     rejected.withLock { $0 += 1 }
                     logger.error("file provider: \(reason); keeping the current configuration")

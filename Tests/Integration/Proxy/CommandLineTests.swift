@@ -235,4 +235,31 @@ struct LaunchConfigurationTests {
         #expect(unknown.status == 1)
         #expect(unknown.stderr.contains("--logLevel"))
     }
+
+    @Test func sigusr1ReopensTheAccessLogAfterRotation() async throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let backend = WhoamiServer(name: "rotated")
+        try await backend.start()
+        let port = try PortAllocator.freePort()
+        let accessLog = directory.appendingPathComponent("access.log")
+        let rotated = directory.appendingPathComponent("access.log.1")
+        let config = try Self.write(
+            "accessLogsFile = \"\(accessLog.path)\"\n[entryPoints]\n  [entryPoints.http]\n  address = \"127.0.0.1:\(port)\"\n[file]\n"
+                + Self.routes(backendPort: backend.port), to: "traefik.toml", in: directory)
+        try await Self.withRunning(["-c", config.path], in: directory, port: port) { process in
+            try await eventually("the first lines are written") {
+                ((try? String(contentsOf: accessLog, encoding: .utf8)) ?? "").contains("\"GET / HTTP/1.1\" 200")
+            }
+            try FileManager.default.moveItem(at: accessLog, to: rotated)
+            kill(process.processIdentifier, SIGUSR1)
+            try await eventually("the access log is reopened") { FileManager.default.fileExists(atPath: accessLog.path) }
+            _ = try await HTTPTestClient.request(port: port, target: "/after-rotation")
+            try await eventually("the new file gets the next line") {
+                ((try? String(contentsOf: accessLog, encoding: .utf8)) ?? "").contains("/after-rotation")
+            }
+            #expect(!(try String(contentsOf: rotated, encoding: .utf8)).contains("/after-rotation"))
+        }
+        try await backend.stop()
+    }
 }

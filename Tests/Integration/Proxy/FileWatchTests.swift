@@ -70,4 +70,30 @@ struct FileWatchTests {
         try await backend.stop()
         try? FileManager.default.removeItem(at: directory)
     }
+
+    @Test func throttleAppliesOnlyTheLastOfABurstOfEdits() async throws {
+        let backend = WhoamiServer(name: "throttled")
+        try await backend.start()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traefik-throttle-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let rulesFile = directory.appendingPathComponent("rules.toml")
+        try Self.rules(backendPort: backend.port, path: "/first").write(to: rulesFile, atomically: true, encoding: .utf8)
+        let config = "providersThrottleDuration = \"3s\"\n"
+            + testEntryPoint.replacingOccurrences(of: "[file]", with: "[file]\nfilename = \"\(rulesFile.path)\"")
+        try await ProxyHarness.with(backends: 0, toml: config) { proxy in
+            // Two edits, each seen by its own poll, both inside the throttle period that began at start.
+            try Self.rules(backendPort: backend.port, path: "/middle").write(to: rulesFile, atomically: true, encoding: .utf8)
+            try await eventually(timeout: .seconds(5), "the provider read the middle edit") {
+                proxy.traefik.providerUpdates >= 1
+            }
+            try Self.rules(backendPort: backend.port, path: "/final").write(to: rulesFile, atomically: true, encoding: .utf8)
+            try await eventually(timeout: .seconds(15), "the final edit is served") {
+                #expect(try await proxy.get("/middle", host: "h").status == 404, "the intermediate edit was applied")
+                return try await proxy.get("/final", host: "h").status == 200
+            }
+            #expect(try await proxy.get("/middle", host: "h").status == 404)
+        }
+        try await backend.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
 }
