@@ -77,17 +77,26 @@ struct FileWatchTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traefik-throttle-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         let rulesFile = directory.appendingPathComponent("rules.toml")
-        try Self.rules(backendPort: backend.port, path: "/first").write(to: rulesFile, atomically: true, encoding: .utf8)
-        let config = "providersThrottleDuration = \"3s\"\n"
+        func write(_ path: String) throws {
+            try Self.rules(backendPort: backend.port, path: path).write(to: rulesFile, atomically: true, encoding: .utf8)
+        }
+        try write("/first")
+        let config = "providersThrottleDuration = \"6s\"\n"
             + testEntryPoint.replacingOccurrences(of: "[file]", with: "[file]\nfilename = \"\(rulesFile.path)\"")
         try await ProxyHarness.with(backends: 0, toml: config) { proxy in
-            // Two edits, each seen by its own poll, both inside the throttle period that began at start.
-            try Self.rules(backendPort: backend.port, path: "/middle").write(to: rulesFile, atomically: true, encoding: .utf8)
-            try await eventually(timeout: .seconds(5), "the provider read the middle edit") {
-                proxy.traefik.providerUpdates >= 1
+            // An applied edit opens a throttle period…
+            try write("/opening")
+            try await eventually(timeout: .seconds(20), "the opening edit is served") {
+                try await proxy.get("/opening", host: "h").status == 200
             }
-            try Self.rules(backendPort: backend.port, path: "/final").write(to: rulesFile, atomically: true, encoding: .utf8)
-            try await eventually(timeout: .seconds(15), "the final edit is served") {
+            // …in which two more edits arrive, each seen by its own poll: only the last may be applied.
+            let seen = proxy.traefik.providerUpdates
+            try write("/middle")
+            try await eventually(timeout: .seconds(5), "the provider read the middle edit") {
+                proxy.traefik.providerUpdates > seen
+            }
+            try write("/final")
+            try await eventually(timeout: .seconds(20), "the final edit is served") {
                 #expect(try await proxy.get("/middle", host: "h").status == 404, "the intermediate edit was applied")
                 return try await proxy.get("/final", host: "h").status == 200
             }
