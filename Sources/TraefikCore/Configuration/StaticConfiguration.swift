@@ -17,6 +17,14 @@ public struct StaticConfiguration: Codable, Sendable, Equatable {
     public var maxIdleConnsPerHost: Int
     public var port: String?
     public var file: FileProviderConfig?
+    public var web: WebProviderConfig?
+    public var docker: DockerProviderConfig?
+    public var marathon: MarathonProviderConfig?
+    public var consul: KVProviderConfig?
+    public var consulCatalog: ConsulCatalogProviderConfig?
+    public var etcd: KVProviderConfig?
+    public var zookeeper: KVProviderConfig?
+    public var boltdb: KVProviderConfig?
 
     public init(
         entryPoints: [String: EntryPointConfig] = ["http": EntryPointConfig(address: ":80")],
@@ -45,6 +53,7 @@ public struct StaticConfiguration: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case entryPoints, defaultEntryPoints, graceTimeOut, logLevel, traefikLogsFile, accessLogsFile
         case providersThrottleDuration, maxIdleConnsPerHost, port, file
+        case web, docker, marathon, consul, consulCatalog, etcd, zookeeper, boltdb
     }
 
     public init(from decoder: any Decoder) throws {
@@ -64,6 +73,14 @@ public struct StaticConfiguration: Codable, Sendable, Equatable {
             ?? defaults.maxIdleConnsPerHost
         port = try container.decodeIfPresent(String.self, forKey: .port)
         file = try container.decodeIfPresent(FileProviderConfig.self, forKey: .file)
+        web = try container.decodeIfPresent(WebProviderConfig.self, forKey: .web)
+        docker = try container.decodeIfPresent(DockerProviderConfig.self, forKey: .docker)
+        marathon = try container.decodeIfPresent(MarathonProviderConfig.self, forKey: .marathon)
+        consul = try container.decodeIfPresent(KVProviderConfig.self, forKey: .consul)
+        consulCatalog = try container.decodeIfPresent(ConsulCatalogProviderConfig.self, forKey: .consulCatalog)
+        etcd = try container.decodeIfPresent(KVProviderConfig.self, forKey: .etcd)
+        zookeeper = try container.decodeIfPresent(KVProviderConfig.self, forKey: .zookeeper)
+        boltdb = try container.decodeIfPresent(KVProviderConfig.self, forKey: .boltdb)
     }
 
     /// Durations are written as Go duration strings, which decode back to the same value.
@@ -79,6 +96,14 @@ public struct StaticConfiguration: Codable, Sendable, Equatable {
         try container.encode(maxIdleConnsPerHost, forKey: .maxIdleConnsPerHost)
         try container.encodeIfPresent(port, forKey: .port)
         try container.encodeIfPresent(file, forKey: .file)
+        try container.encodeIfPresent(web, forKey: .web)
+        try container.encodeIfPresent(docker, forKey: .docker)
+        try container.encodeIfPresent(marathon, forKey: .marathon)
+        try container.encodeIfPresent(consul, forKey: .consul)
+        try container.encodeIfPresent(consulCatalog, forKey: .consulCatalog)
+        try container.encodeIfPresent(etcd, forKey: .etcd)
+        try container.encodeIfPresent(zookeeper, forKey: .zookeeper)
+        try container.encodeIfPresent(boltdb, forKey: .boltdb)
     }
 }
 
