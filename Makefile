@@ -4,7 +4,7 @@ DEBIAN_PACKAGES := curl nginx apache2-utils wrk
 # Release builds turn off NIO's dynamic exclusivity checks too (measured in ../shared/notes/data-path-performance.md).
 RELEASE_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked
 
-.PHONY: build release run test deps bench clean
+.PHONY: build release run test deps bench microbench clean
 
 build:
 	$(SWIFT) build
@@ -28,6 +28,10 @@ deps:
 
 bench: release
 	@scripts/bench.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
+
+# ns and heap allocations per operation of the per-request pure logic (Benchmarks/, a package of its own).
+microbench:
+	cd Benchmarks && $(SWIFT) build -c release --product CoreBenchmarks && .build/release/CoreBenchmarks
 
 clean:
 	rm -rf .build
