@@ -64,6 +64,12 @@ public struct DynamicRoundRobin: Sendable {
     private mutating func adjustWeights(now: Duration) {
         guard meters.count >= 2, meters.allSatisfy({ $0.isReady }) else { return }
         if let backoffUntil, now < backoffUntil { return }
+        // The healthy steady state, decided without rating and sorting: with no failure in any window no
+        // server can stand out, and weights already at their originals have nothing to converge to.
+        if currentWeights == originalWeights {
+            let second = now.wholeSeconds
+            if !meters.contains(where: { $0.hasFailures(atSecond: second) }) { return }
+        }
         let changed = markServers(now: now) ? growGoodServers() : convergeToOriginal()
         guard changed else { return }
         // Once back at the originals they stay as configured: dividing originals that share a
@@ -201,6 +207,14 @@ struct FailureRatioMeter: Sendable {
 
     private mutating func countTouch() {
         touches = min(touches + 1, Self.readyTouches)
+    }
+
+    /// Whether any 500–504 response is in the window ending at `second`.
+    func hasFailures(atSecond second: Int64) -> Bool {
+        for slot in slotSeconds.indices where failures[slot] > 0 {
+            if ResponseCounters.isInWindow(slotSeconds[slot], second: second) { return true }
+        }
+        return false
     }
 
     /// Failures ÷ all responses in the window; 0 when there are none.
