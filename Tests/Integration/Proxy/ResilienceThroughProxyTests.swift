@@ -42,6 +42,26 @@ struct ResilienceThroughProxyTests {
         }
     }
 
+    @Test func trippedBreakerRecoversOnceTheServerHeals() async throws {
+        try await ProxyHarness.with(backends: 1, toml: Self.config(expression: "ResponseCodeRatio(500, 600, 0, 600) > 0.5")) { proxy in
+            let clock = ContinuousClock()
+            _ = try await proxy.get("/guarded?status=500", host: "h")
+            let trippedAt = clock.now
+            // Healthy from now on; the breaker still answers 503 for its fallback duration (10 s)…
+            let during = try await proxy.get("/guarded", host: "h")
+            #expect(during.status == 503)
+            try await eventually(timeout: .seconds(30), poll: .milliseconds(100), "requests reach the server again") {
+                try await proxy.get("/guarded", host: "h").status == 200
+            }
+            #expect(clock.now - trippedAt >= .seconds(10), "the breaker let traffic through before its fallback ended")
+            // …then ramps traffic up over 10 s, after which every request passes.
+            try await eventually(timeout: .seconds(30), poll: .milliseconds(100), "every request passes again") {
+                for _ in 0..<5 where try await proxy.get("/guarded", host: "h").status != 200 { return false }
+                return true
+            }
+        }
+    }
+
     @Test func networkErrorRatioTripsOnARefusingServer() async throws {
         let refusing = try RefusingPort()
         defer { refusing.close() }
