@@ -31,19 +31,19 @@ struct FileWatchTests {
             #expect(try await proxy.get("/old", host: "h").status == 200)
 
             try Self.rules(backendPort: backend.port, path: "/new").write(to: rulesFile, atomically: true, encoding: .utf8)
-            try await eventually(timeout: .seconds(10), "the edited rules are served") {
+            try await eventually(timeout: .seconds(30), "the edited rules are served") {
                 try await proxy.get("/new", host: "h").status == 200
             }
             #expect(try await proxy.get("/old", host: "h").status == 404)
 
             try "[frontends\nbroken".write(to: rulesFile, atomically: true, encoding: .utf8)
-            try await eventually(timeout: .seconds(10), "the broken file was read and rejected") {
+            try await eventually(timeout: .seconds(30), "the broken file was read and rejected") {
                 proxy.traefik.rejectedUpdates == 1
             }
             #expect(try await proxy.get("/new", host: "h").status == 200)
 
             try Self.rules(backendPort: backend.port, path: "/fixed").write(to: rulesFile, atomically: true, encoding: .utf8)
-            try await eventually(timeout: .seconds(10), "the fixed rules are served") {
+            try await eventually(timeout: .seconds(30), "the fixed rules are served") {
                 try await proxy.get("/fixed", host: "h").status == 200
             }
         }

@@ -38,15 +38,15 @@ struct ResilienceThroughProxyTests {
             #expect(proxy.backends[0].requestsServed == 1)  // the fallback never reached the server
             #expect(try await proxy.get("/plain", host: "h").status == 200)  // other backends are not affected
             let view = try #require(proxy.traefik.proxy.store.runtime.healthViews().first { $0.name == "guarded" })
-            #expect(view.circuitBreaker?.status.name == "tripped")
+            #expect(view.circuitBreaker?.status.name != "standby")  // tripped, or recovering on a slow run
         }
     }
 
     @Test func trippedBreakerRecoversOnceTheServerHeals() async throws {
         try await ProxyHarness.with(backends: 1, toml: Self.config(expression: "ResponseCodeRatio(500, 600, 0, 600) > 0.5")) { proxy in
             let clock = ContinuousClock()
+            let trippedAt = clock.now  // no later than the trip, which happens while this request is answered
             _ = try await proxy.get("/guarded?status=500", host: "h")
-            let trippedAt = clock.now
             // Healthy from now on; the breaker still answers 503 for its fallback duration (10 s)…
             let during = try await proxy.get("/guarded", host: "h")
             #expect(during.status == 503)
