@@ -12,7 +12,7 @@ public enum JSONSource {
     /// Nesting beyond this is rejected instead of risking the stack.
     static let maximumDepth = 256
 
-    private struct Parser {
+    private struct Parser: SourceScanning {
         let bytes: [UInt8]
         let file: String
         var offset = 0
@@ -234,29 +234,6 @@ public enum JSONSource {
             }
         }
 
-        var currentPosition: SourcePosition { SourcePosition(file: file, line: line, column: column) }
-
-        func peek(at distance: Int = 0) -> UInt8? {
-            offset + distance < bytes.count ? bytes[offset + distance] : nil
-        }
-
-        /// Columns count characters, so UTF-8 continuation bytes add none.
-        mutating func advance(_ count: Int = 1) {
-            for _ in 0..<count where offset < bytes.count {
-                let byte = bytes[offset]
-                offset += 1
-                if byte == UInt8(ascii: "\n") {
-                    line += 1
-                    column = 1
-                } else if byte & 0xC0 != 0x80 {
-                    column += 1
-                }
-            }
-        }
-
-        func syntaxError(_ message: String) -> ConfigError {
-            ConfigError(at: currentPosition, keyPath: "", message: message)
-        }
 
         static func hexValue(_ byte: UInt8) -> UInt32? {
             switch byte {

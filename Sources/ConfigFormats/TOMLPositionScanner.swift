@@ -4,14 +4,14 @@
 ///
 /// It understands table headers `[a.b]`, arrays of tables `[[a.b]]` (each header adds an index),
 /// dotted and quoted keys, inline tables and arrays. It assumes the document is valid TOML.
-struct TOMLPositionScanner {
+struct TOMLPositionScanner: SourceScanning {
     typealias Path = [ConfigPathComponent]
 
-    private let bytes: [UInt8]
-    private let file: String
-    private var offset = 0
-    private var line = 1
-    private var column = 1
+    let bytes: [UInt8]
+    let file: String
+    var offset = 0
+    var line = 1
+    var column = 1
     private var positions: [Path: SourcePosition] = [:]
     /// Paths whose position comes from their own definition rather than from a longer key that
     /// created them implicitly; a later explicit definition replaces an implicit position.
@@ -281,25 +281,6 @@ struct TOMLPositionScanner {
 
     // MARK: Cursor
 
-    private var currentPosition: SourcePosition { SourcePosition(file: file, line: line, column: column) }
-
-    private func peek(at distance: Int = 0) -> UInt8? {
-        offset + distance < bytes.count ? bytes[offset + distance] : nil
-    }
-
-    /// Moves past `count` bytes; columns count characters, so UTF-8 continuation bytes add none.
-    private mutating func advance(_ count: Int = 1) {
-        for _ in 0..<count where offset < bytes.count {
-            let byte = bytes[offset]
-            offset += 1
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                column = 1
-            } else if byte & 0xC0 != 0x80 {
-                column += 1
-            }
-        }
-    }
 
     private mutating func record(_ path: Path, at position: SourcePosition, explicit: Bool) {
         if positions[path] == nil || (explicit && !explicitlyDefined.contains(path)) {
