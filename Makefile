@@ -31,7 +31,7 @@ bench: release
 
 # ns and heap allocations per operation of the per-request pure logic (Benchmarks/, a package of its own).
 microbench:
-	cd Benchmarks && $(SWIFT) build -c release --product CoreBenchmarks && .build/release/CoreBenchmarks
+	cd Benchmarks && $(SWIFT) build $(RELEASE_FLAGS) --product CoreBenchmarks && .build/release/CoreBenchmarks
 
 clean:
 	rm -rf .build

@@ -34,10 +34,12 @@ let expression = try! CircuitBreakerExpression.parse("NetworkErrorRatio() > 0.5 
 var breaker = CircuitBreaker(expression: expression)
 var drr = BackendBalancer(method: .drr, weights: [1, 2, 3])
 var now = Duration.seconds(1)
+let step = Duration.microseconds(50)
+let latency = Duration.milliseconds(2)
 measure("breaker admit + drr pick + record (a request)") {
-    now += .microseconds(50)
+    now += step
     if breaker.admit(now: now) == .pass, let server = drr.next() {
-        breaker.record(status: 200, latency: .milliseconds(2), now: now)
+        breaker.record(status: 200, latency: latency, now: now)
         drr.record(server: server, status: 200, now: now)
         blackHole(server)
     }
