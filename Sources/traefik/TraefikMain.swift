@@ -38,9 +38,7 @@ enum TraefikMain {
         var problems: [String] = []
         do {
             if let routes = try Traefik.loadRoutes(configuration: loaded.staticConfiguration, configFile: loaded.configFile) {
-                let compiled = CompiledConfiguration.compile(
-                    routes, entryPointNames: Set(loaded.staticConfiguration.entryPoints.keys),
-                    defaultEntryPoints: loaded.staticConfiguration.defaultEntryPoints)
+                let compiled = Traefik.compile(routes, for: loaded.staticConfiguration)
                 problems += compiled.diagnostics.map { "routes: \($0)" }
             }
         } catch {

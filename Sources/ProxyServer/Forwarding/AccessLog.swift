@@ -115,9 +115,8 @@ struct AccessLogEntry {
         var referer = "-"
         var userAgent = "-"
         for line in head.headers where line.known == .other {
-            let name = text(line.lineStart..<line.nameEnd).lowercased()
-            if name == "referer" { referer = text(line.valueStart..<line.valueEnd) }
-            if name == "user-agent" { userAgent = text(line.valueStart..<line.valueEnd) }
+            if HTTP1Bytes.equalsIgnoringCase(raw, line.name, "referer") { referer = text(line.value) }
+            if HTTP1Bytes.equalsIgnoringCase(raw, line.name, "user-agent") { userAgent = text(line.value) }
         }
         prefix = "\(clientIP) - - \(time) \"\(text(head.method)) \(text(head.target)) HTTP/1.\(head.minorVersion)\" "
         suffix = " \"\(referer)\" \"\(userAgent)\"\n"

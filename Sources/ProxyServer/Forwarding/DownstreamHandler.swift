@@ -706,7 +706,7 @@ private struct WireRequest: RoutableRequest {
         let name = Array(lowercasedName.utf8)
         for line in headers where line.nameEnd - line.lineStart == name.count {
             var equal = true
-            for offset in 0..<name.count where asciiLower(raw[line.lineStart + offset]) != name[offset] {
+            for offset in 0..<name.count where HTTP1Bytes.lowercased(raw[line.lineStart + offset]) != name[offset] {
                 equal = false
                 break
             }

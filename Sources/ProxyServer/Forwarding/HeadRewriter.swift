@@ -124,8 +124,3 @@ enum ResponseHeadRewriter {
         return dechunk ? .dechunk : .passThrough
     }
 }
-
-@inline(__always)
-func asciiLower(_ byte: UInt8) -> UInt8 {
-    byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-}

@@ -88,9 +88,7 @@ public final class Traefik: Sendable {
     /// Compiles and publishes a new routing configuration. Invalid frontends are skipped with a logged reason;
     /// everything valid applies (design.md "Errors as values").
     public func apply(_ routes: DynamicConfiguration) {
-        let compiled = CompiledConfiguration.compile(
-            routes, entryPointNames: Set(configuration.entryPoints.keys),
-            defaultEntryPoints: configuration.defaultEntryPoints)
+        let compiled = Self.compile(routes, for: configuration)
         for diagnostic in compiled.diagnostics { logger.error("configuration: \(diagnostic)") }
         let runtime = ProxyRuntime(
             compiled, entryPoints: Array(configuration.entryPoints.keys), previous: proxy.store.runtime)
@@ -125,6 +123,13 @@ public final class Traefik: Sendable {
                 throw StartupError.invalidEntryPoint(name: name, reason: "\(error)")
             }
         }
+    }
+
+    /// Routes compiled against the entry points of `configuration` (what `apply` serves and `check` reports).
+    public static func compile(_ routes: DynamicConfiguration, for configuration: StaticConfiguration) -> CompiledConfiguration {
+        CompiledConfiguration.compile(
+            routes, entryPointNames: Set(configuration.entryPoints.keys),
+            defaultEntryPoints: configuration.defaultEntryPoints)
     }
 
     /// The routes the file provider would serve (for `traefik check`); nil without `[file]`.
