@@ -1,6 +1,6 @@
 # swift-traefik — `make run` (demo) and `make test` (everything) are all a new user needs.
 SWIFT ?= swift
-DEBIAN_PACKAGES := curl nginx apache2-utils wrk
+DEBIAN_PACKAGES := curl openssl nginx apache2-utils wrk nghttp2-client
 # Release builds turn off NIO's dynamic exclusivity checks too (measured in ../shared/notes/data-path-performance.md).
 RELEASE_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked
 
@@ -28,6 +28,7 @@ deps:
 
 bench: release
 	@scripts/bench.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
+	@scripts/bench-tls.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
 
 # ns and heap allocations per operation of the per-request pure logic (Benchmarks/, a package of its own).
 microbench:

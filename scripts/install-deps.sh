@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages given as arguments when their commands are missing (idempotent, quiet).
 set -euo pipefail
-declare -A command_of=([curl]=curl [nginx]=nginx [apache2-utils]=ab [wrk]=wrk [haproxy]=haproxy [caddy]=caddy)
+declare -A command_of=([nghttp2-client]=h2load [curl]=curl [nginx]=nginx [apache2-utils]=ab [wrk]=wrk [haproxy]=haproxy [caddy]=caddy)
 missing=()
 for package in "$@"; do
   command -v "${command_of[$package]:-$package}" >/dev/null 2>&1 || missing+=("$package")

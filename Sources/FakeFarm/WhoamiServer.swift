@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 import NIOWebSocket
 
 /// A backend for tests and `make run`: echoes what it received as JSON, or does what the query string asks
@@ -28,10 +29,31 @@ public final class WhoamiServer: Sendable {
 
     public let name: String
     private let state = NIOLockedValueBox(State())
+    private let tls: NIOSSLContext?
+    private let serverNames = NIOLockedValueBox<[String?]>([])
 
     public init(name: String) {
         self.name = name
+        tls = nil
     }
+
+    /// An HTTPS whoami server presenting the PEM certificate (chain) and key in these files.
+    public init(name: String, certificateFile: String, keyFile: String) throws {
+        self.name = name
+        let chain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { NIOSSLCertificateSource.certificate($0) }
+        var configuration = TLSConfiguration.makeServerConfiguration(
+            certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem)))
+        let names = serverNames
+        // Records the SNI name of every handshake (a test checks what the proxy sent) and changes nothing.
+        configuration.sslContextCallback = { hello, promise in
+            names.withLockedValue { $0.append(hello.serverHostname) }
+            promise.succeed(.noChanges)
+        }
+        tls = try NIOSSLContext(configuration: configuration)
+    }
+
+    /// The SNI name of each TLS handshake so far (nil: the client sent none). HTTPS servers only.
+    public var tlsServerNames: [String?] { serverNames.withLockedValue { $0 } }
 
     /// The bound port once started (0 before).
     public var port: Int { state.withLockedValue { $0.port } }
@@ -111,6 +133,7 @@ public final class WhoamiServer: Sendable {
             }
         )
         let operations = channel.pipeline.syncOperations
+        if let tls { try operations.addHandler(NIOSSLServerHandler(context: tls)) }
         try operations.configureHTTPServerPipeline(
             withServerUpgrade: (upgraders: [upgrader], completionHandler: { _ in })
         )

@@ -35,7 +35,7 @@ enum TraefikMain {
     /// Validates the launch configuration and the routes the file provider would load; prints every problem.
     static func check(_ flags: ParsedFlags) {
         let loaded = load(flags)
-        var problems: [String] = []
+        var problems = Traefik.startupProblems(of: loaded.staticConfiguration)
         do {
             if let routes = try Traefik.loadRoutes(configuration: loaded.staticConfiguration, configFile: loaded.configFile) {
                 let compiled = Traefik.compile(routes, for: loaded.staticConfiguration)

@@ -39,6 +39,8 @@ public enum LaunchKeys {
             ("providersThrottleDuration", .value),
             ("maxIdleConnsPerHost", .value),
             ("port", .value),
+            ("rootCAs", .value),
+            ("insecureSkipVerify", .value),
             ("backends", .unchecked),
             ("frontends", .unchecked),
             ("file", .table([("filename", .value), ("watch", .value)])),

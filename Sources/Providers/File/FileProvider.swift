@@ -65,7 +65,7 @@ public struct FileStamp: Equatable, Sendable {
     var modified: Date
     var size: UInt64
 
-    init?(path: String) {
+    public init?(path: String) {
         guard let attributes = try? FileManager.default.attributesOfItem(atPath: path),
             let modified = attributes[.modificationDate] as? Date,
             let size = attributes[.size] as? NSNumber

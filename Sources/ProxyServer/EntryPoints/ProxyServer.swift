@@ -3,7 +3,11 @@ import Glibc
 #endif
 import Logging
 import NIOCore
+import NIOHTTP1
+import NIOHTTP2
 import NIOPosix
+import NIOSSL
+import NIOTLS
 import Synchronization
 import TraefikCore
 
@@ -11,12 +15,16 @@ import TraefikCore
 public struct EntryPointListener: Sendable {
     public var name: String
     public var address: ListenAddress
-    public var isTLS: Bool
+    /// Set on a TLS entry point (at least one certificate).
+    public var tls: ServerTLS?
+    /// Set on an entry point that redirects every request.
+    public var redirect: EntryPointRedirect?
 
-    public init(name: String, address: ListenAddress, isTLS: Bool = false) {
+    public init(name: String, address: ListenAddress, tls: ServerTLS? = nil, redirect: EntryPointRedirect? = nil) {
         self.name = name
         self.address = address
-        self.isTLS = isTLS
+        self.tls = tls
+        self.redirect = redirect
     }
 }
 
@@ -33,13 +41,15 @@ public final class ProxyServer: Sendable {
     ///   - group: the event loops serving clients and backends (one per core suits keep-alive traffic).
     ///   - maxIdleConnsPerHost: idle keep-alive connections kept per backend server and event loop (0 = default).
     ///   - accessLog: where Combined Log Format lines go, or nil for none.
+    ///   - upstreamTLS: how `https://` backend servers are reached.
     public init(
         store: RuntimeStore, group: any EventLoopGroup, maxIdleConnsPerHost: Int, accessLog: AccessLogFile? = nil,
-        logger: Logger
+        upstreamTLS: UpstreamTLS, logger: Logger
     ) {
         self.store = store
         self.group = group
-        self.loops = LoopResourceTable(group: group, maxIdlePerHost: maxIdleConnsPerHost, accessLog: accessLog)
+        self.loops = LoopResourceTable(
+            group: group, maxIdlePerHost: maxIdleConnsPerHost, accessLog: accessLog, upstreamTLS: upstreamTLS)
         self.logger = logger
         self.serverName = Self.hostname()
         self.channels = Mutex([:])
@@ -49,8 +59,10 @@ public final class ProxyServer: Sendable {
     public func start(_ listeners: [EntryPointListener]) async throws {
         for listener in listeners {
             let settings = EntryPointSettings(
-                name: listener.name, isTLS: listener.isTLS, store: store, serverName: serverName, logger: logger)
+                name: listener.name, isTLS: listener.tls != nil, redirect: listener.redirect, store: store,
+                serverName: serverName, logger: logger)
             let loops = self.loops
+            let tls = listener.tls
             let bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
@@ -58,9 +70,14 @@ public final class ProxyServer: Sendable {
                 // are set synchronously here because bootstrap child options cost a future chain per accept.
                 .childChannelInitializer { channel in
                     channel.eventLoop.makeCompletedFuture {
-                        try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
-                        let handler = DownstreamHandler(settings: settings, loop: loops.resources(for: channel.eventLoop))
-                        try channel.pipeline.syncOperations.addHandler(handler)
+                        let resources = loops.resources(for: channel.eventLoop)
+                        if let tls {
+                            try Self.addTLSHandlers(to: channel, tls: tls, settings: settings, resources: resources)
+                        } else {
+                            try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+                            try channel.pipeline.syncOperations.addHandler(
+                                DownstreamHandler(settings: settings, loop: resources))
+                        }
                     }
                 }
             let host = listener.address.host ?? "0.0.0.0"
@@ -72,6 +89,37 @@ public final class ProxyServer: Sendable {
                 throw ProxyServerError.cannotListen(entryPoint: listener.name, address: "\(host):\(listener.address.port)", underlying: "\(error)")
             }
         }
+    }
+
+    /// TLS, then after the handshake either HTTP/2 (ALPN `h2`: one `DownstreamHandler` per stream, behind a
+    /// bridge to HTTP/1.1 bytes) or the plain HTTP/1.1 handler.
+    private static func addTLSHandlers(
+        to channel: any Channel, tls: ServerTLS, settings: EntryPointSettings, resources: LoopResources
+    ) throws {
+        let pipeline = channel.pipeline.syncOperations
+        try pipeline.addHandler(NIOSSLServerHandler(context: tls.context))
+        try pipeline.addHandler(TLSHandshakeDeadline(timeout: ServerTLS.handshakeTimeout))
+        try pipeline.addHandler(
+            ApplicationProtocolNegotiationHandler { result, channel in
+                channel.eventLoop.makeCompletedFuture {
+                    if case .negotiated("h2") = result {
+                        _ = try channel.pipeline.syncOperations.configureHTTP2Pipeline(
+                            mode: .server, connectionConfiguration: .init(), streamConfiguration: .init()
+                        ) { stream in
+                            stream.eventLoop.makeCompletedFuture {
+                                let streamPipeline = stream.pipeline.syncOperations
+                                try streamPipeline.addHandler(HTTP2FramePayloadToHTTP1ServerCodec())
+                                try streamPipeline.addHandler(HTTP2StreamBridge())
+                                try streamPipeline.addHandler(DownstreamHandler(settings: settings, loop: resources))
+                            }
+                        }
+                        resources.sweeper.addMultiplexed(channel)
+                    } else {
+                        try channel.pipeline.syncOperations.addHandler(
+                            DownstreamHandler(settings: settings, loop: resources))
+                    }
+                }
+            })
     }
 
     /// The port an entry point is bound to (useful with port 0).

@@ -9,8 +9,12 @@ final class ConnectionSweeper: @unchecked Sendable {
     let eventLoop: any EventLoop
     private var first: DownstreamHandler?
     private var task: RepeatedTask?
-    /// Open client connections of this loop.
-    private(set) var count = 0
+    /// HTTP/2 client connections: each stream has its own `DownstreamHandler`; the connection itself is tracked
+    /// here so that a graceful stop can send GOAWAY and wait for it to close.
+    private var multiplexed: [ObjectIdentifier: any Channel] = [:]
+    /// Open client connections (HTTP/1 connections and HTTP/2 streams and connections) of this loop.
+    var count: Int { handlers + multiplexed.count }
+    private var handlers = 0
     /// Set once the server drains: connections accepted later drain from the start.
     private var draining = false
 
@@ -27,7 +31,7 @@ final class ConnectionSweeper: @unchecked Sendable {
         connection.sweepNext = first
         first?.sweepPrevious = connection
         first = connection
-        count += 1
+        handlers += 1
         if draining { connection.beginDrain() }
         if task == nil {
             task = eventLoop.scheduleRepeatedTask(initialDelay: Self.interval, delay: Self.interval) { [self] _ in
@@ -38,7 +42,7 @@ final class ConnectionSweeper: @unchecked Sendable {
 
     func remove(_ connection: DownstreamHandler) {
         guard connection.sweepPrevious != nil || first === connection else { return }  // not in the list
-        count -= 1
+        handlers -= 1
         if let previous = connection.sweepPrevious {
             previous.sweepNext = connection.sweepNext
         } else if first === connection {
@@ -47,6 +51,14 @@ final class ConnectionSweeper: @unchecked Sendable {
         connection.sweepNext?.sweepPrevious = connection.sweepPrevious
         connection.sweepNext = nil
         connection.sweepPrevious = nil
+    }
+
+    func addMultiplexed(_ channel: any Channel) {
+        assert(eventLoop.inEventLoop)
+        let id = ObjectIdentifier(channel)
+        multiplexed[id] = channel
+        if draining { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
+        channel.closeFuture.assumeIsolated().whenComplete { [self] _ in multiplexed[id] = nil }
     }
 
     private func sweep() {
@@ -59,11 +71,14 @@ final class ConnectionSweeper: @unchecked Sendable {
     func drainAll() {
         draining = true
         forEach { $0.beginDrain() }
+        // GOAWAY: the client opens no new stream, the connection closes when its streams are done.
+        for channel in multiplexed.values { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
     }
 
     /// End of the grace period: close whatever is still open.
     func closeAll() {
         forEach { $0.forceClose() }
+        for channel in multiplexed.values { channel.close(promise: nil) }
     }
 
     private func forEach(_ body: (DownstreamHandler) -> Void) {

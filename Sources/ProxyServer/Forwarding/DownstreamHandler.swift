@@ -10,6 +10,8 @@ import TraefikCore
 struct EntryPointSettings: Sendable {
     var name: String
     var isTLS: Bool
+    /// Set when the entry point redirects every request (decision D3).
+    var redirect: EntryPointRedirect?
     var store: RuntimeStore
     var limits = HTTPHeadLimits()
     var serverName: String
@@ -276,6 +278,13 @@ final class DownstreamHandler: ChannelDuplexHandler {
     }
 
     private func route(_ head: RequestHead, _ raw: UnsafeRawBufferPointer, runtime: ProxyRuntime) -> RoutingDecision {
+        if let redirect = settings.redirect {
+            switch redirectDecision(redirect, head, raw) {
+            case .redirect(let location): return .respond(status: 302, location: location)
+            case .badHost: return .respond(status: 400, location: nil)
+            case .noRedirect: break
+            }
+        }
         let target = RequestTarget.split(raw, target: head.target)
         let pathAndQuery = target.pathBytes.lowerBound..<(target.query?.upperBound ?? target.pathBytes.upperBound)
         // Path cleaning first (spec §4.4): 301 to the cleaned path, whether or not a frontend matches.
@@ -312,12 +321,19 @@ final class DownstreamHandler: ChannelDuplexHandler {
             server = target
             if backend.needsFeedback { feedback = (backend, index, now) }
         }
-        if server.scheme != "http" {
-            settings.logger.error(
-                "backend \(routed.frontend.backendName) server \(server.name): \(server.scheme):// servers are not available in this version")
-            return .respond(status: 500, location: nil)
-        }
         return .forward(server, passHostHeader: routed.passHostHeader, pathAndQuery: pathAndQuery)
+    }
+
+    /// The source URL's scheme is https over TLS or when the request says `X-Forwarded-Proto: https` (spec §3.3).
+    private func redirectDecision(_ redirect: EntryPointRedirect, _ head: RequestHead, _ raw: UnsafeRawBufferPointer)
+        -> RedirectDecision
+    {
+        let forwardedHTTPS = headerLineValues(named: "x-forwarded-proto", in: head.headers, raw)
+            .contains { $0.lowercased() == "https" }
+        return redirect.location(
+            scheme: settings.isTLS || forwardedHTTPS ? "https" : "http",
+            host: head.host.map { String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0]), as: UTF8.self) } ?? "",
+            requestURI: String(decoding: UnsafeRawBufferPointer(rebasing: raw[head.target]), as: UTF8.self))
     }
 
     // MARK: forwarding the request
@@ -534,7 +550,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         }
         let status: Int
         switch failure {
-        case .closedBeforeResponse, .closedMidResponse: status = 502
+        case .closedBeforeResponse, .closedMidResponse, .connectionError: status = 502
         case .malformedResponse: status = 500
         }
         settings.logger.warning("backend \(target?.name ?? "?") failed: \(failure)")
@@ -702,20 +718,27 @@ private struct WireRequest: RoutableRequest {
     let headers: [HeaderLine]
 
     func headerValues(named lowercasedName: String) -> [String] {
-        var values: [String] = []
-        let name = Array(lowercasedName.utf8)
-        for line in headers where line.nameEnd - line.lineStart == name.count {
-            var equal = true
-            for offset in 0..<name.count where HTTP1Bytes.lowercased(raw[line.lineStart + offset]) != name[offset] {
-                equal = false
-                break
-            }
-            if equal {
-                values.append(String(decoding: UnsafeRawBufferPointer(rebasing: raw[line.valueStart..<line.valueEnd]), as: UTF8.self))
-            }
-        }
-        return values
+        headerLineValues(named: lowercasedName, in: headers, raw)
     }
+}
+
+/// The values of every header line named `lowercasedName` (compared ignoring case), read from the head bytes.
+private func headerLineValues(named lowercasedName: String, in headers: [HeaderLine], _ raw: UnsafeRawBufferPointer)
+    -> [String]
+{
+    var values: [String] = []
+    let name = Array(lowercasedName.utf8)
+    for line in headers where line.nameEnd - line.lineStart == name.count {
+        var equal = true
+        for offset in 0..<name.count where HTTP1Bytes.lowercased(raw[line.lineStart + offset]) != name[offset] {
+            equal = false
+            break
+        }
+        if equal {
+            values.append(String(decoding: UnsafeRawBufferPointer(rebasing: raw[line.valueStart..<line.valueEnd]), as: UTF8.self))
+        }
+    }
+    return values
 }
 
 /// The Host value without its port (`[::1]:80` → `[::1]`, `a.b:8000` → `a.b`).

@@ -8,6 +8,8 @@ enum UpstreamFailure: Error {
     case closedMidResponse
     /// The backend sent bytes that are not valid HTTP/1.x.
     case malformedResponse(String)
+    /// The connection failed before a response head, e.g. the backend's TLS certificate was refused.
+    case connectionError(String)
 }
 
 /// The only handler of a pooled backend connection. It scans the response head, then passes the original bytes
@@ -242,6 +244,10 @@ final class UpstreamHandler: ChannelDuplexHandler {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        if case .awaitingHead = phase, owner != nil {
+            fail(.connectionError("\(error)"))
+            return
+        }
         context.close(promise: nil)
     }
 

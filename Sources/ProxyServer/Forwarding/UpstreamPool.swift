@@ -10,11 +10,13 @@ final class UpstreamPool: @unchecked Sendable {
 
     let eventLoop: any EventLoop
     private let maxIdlePerHost: Int
+    private let tls: UpstreamTLS
     /// Idle connections by `UpstreamTarget.poolID` (dense small numbers, so an array, not a dictionary).
     private var idle: [[UpstreamHandler]] = []
 
-    init(eventLoop: any EventLoop, maxIdlePerHost: Int) {
+    init(eventLoop: any EventLoop, maxIdlePerHost: Int, tls: UpstreamTLS) {
         self.eventLoop = eventLoop
+        self.tls = tls
         self.maxIdlePerHost = maxIdlePerHost > 0 ? maxIdlePerHost : Self.defaultMaxIdlePerHost
     }
 
@@ -48,14 +50,17 @@ final class UpstreamPool: @unchecked Sendable {
         idle[key].remove(at: index)
     }
 
-    /// Opens a new connection on this pool's loop; its pipeline holds one `UpstreamHandler`.
+    /// Opens a new connection on this pool's loop; its pipeline holds one `UpstreamHandler`, behind TLS for an
+    /// `https://` server (the request waits in the TLS handler until the handshake is done).
     func connect(_ target: UpstreamTarget) -> EventLoopFuture<any Channel> {
         let key = target.poolID
+        let tlsHost = target.scheme == "https" ? target.host : nil
         let bootstrap = ClientBootstrap(group: eventLoop)
             .channelOption(.tcpOption(.tcp_nodelay), value: 1)
             .connectTimeout(Self.dialTimeout)
             .channelInitializer { [self] channel in
                 channel.eventLoop.makeCompletedFuture {
+                    if let tlsHost { try channel.pipeline.syncOperations.addHandler(try tls.makeHandler(host: tlsHost)) }
                     try channel.pipeline.syncOperations.addHandler(UpstreamHandler(poolID: key, pool: self))
                 }
             }
@@ -80,8 +85,8 @@ final class LoopResources: Sendable {
     let sweeper: ConnectionSweeper
     let accessLog: AccessLogBuffer?
 
-    init(eventLoop: any EventLoop, maxIdlePerHost: Int, accessLog: AccessLogFile?) {
-        pool = UpstreamPool(eventLoop: eventLoop, maxIdlePerHost: maxIdlePerHost)
+    init(eventLoop: any EventLoop, maxIdlePerHost: Int, accessLog: AccessLogFile?, upstreamTLS: UpstreamTLS) {
+        pool = UpstreamPool(eventLoop: eventLoop, maxIdlePerHost: maxIdlePerHost, tls: upstreamTLS)
         self.accessLog = accessLog.map(AccessLogBuffer.init)
         sweeper = ConnectionSweeper(eventLoop: eventLoop, accessLog: self.accessLog)
     }
@@ -91,11 +96,11 @@ final class LoopResources: Sendable {
 final class LoopResourceTable: Sendable {
     private let table: [ObjectIdentifier: LoopResources]
 
-    init(group: any EventLoopGroup, maxIdlePerHost: Int, accessLog: AccessLogFile?) {
+    init(group: any EventLoopGroup, maxIdlePerHost: Int, accessLog: AccessLogFile?, upstreamTLS: UpstreamTLS) {
         var table: [ObjectIdentifier: LoopResources] = [:]
         for loop in group.makeIterator() {
             table[ObjectIdentifier(loop)] = LoopResources(
-                eventLoop: loop, maxIdlePerHost: maxIdlePerHost, accessLog: accessLog)
+                eventLoop: loop, maxIdlePerHost: maxIdlePerHost, accessLog: accessLog, upstreamTLS: upstreamTLS)
         }
         self.table = table
     }

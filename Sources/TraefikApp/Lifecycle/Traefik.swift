@@ -10,13 +10,11 @@ import TraefikCore
 
 public enum StartupError: Error, CustomStringConvertible {
     case invalidEntryPoint(name: String, reason: String)
-    case notAvailable(String)
     case fileProvider(String)
 
     public var description: String {
         switch self {
         case .invalidEntryPoint(let name, let reason): "entry point \(name): \(reason)"
-        case .notAvailable(let what): "\(what) is not available in this version"
         case .fileProvider(let reason): "file provider: \(reason)"
         }
     }
@@ -30,7 +28,7 @@ public final class Traefik: Sendable {
     private let accessLog: AccessLogFile?
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
-    private let watchTask = Mutex<Task<Void, Never>?>(nil)
+    private let watchTasks = Mutex<[Task<Void, Never>]>([])
     private let rejected = Mutex(0)
     private let received = Mutex(0)
     private let stopped = Mutex(false)
@@ -42,7 +40,7 @@ public final class Traefik: Sendable {
     public var providerUpdates: Int { received.withLock { $0 } }
 
     /// - Parameter threads: event loops for the data path; one per core by default.
-    /// - Throws: when `accessLogsFile` cannot be opened.
+    /// - Throws: when `accessLogsFile` cannot be opened, or `rootCAs` cannot be read.
     public init(configuration: StaticConfiguration, configFile: String?, logger: Logger, threads: Int = System.coreCount)
         throws
     {
@@ -52,9 +50,14 @@ public final class Traefik: Sendable {
         accessLog = try configuration.accessLogsFile.map { try AccessLogFile(path: $0) }
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         let entryPoints = Array(configuration.entryPoints.keys)
+        let upstreamTLS = try Self.upstreamTLS(for: configuration)
+        if configuration.insecureSkipVerify {
+            logger.warning("insecureSkipVerify: certificates of https:// backend servers are not verified")
+        }
         proxy = ProxyServer(
             store: RuntimeStore(ProxyRuntime.empty(entryPoints: entryPoints)), group: group,
-            maxIdleConnsPerHost: configuration.maxIdleConnsPerHost, accessLog: accessLog, logger: logger)
+            maxIdleConnsPerHost: configuration.maxIdleConnsPerHost, accessLog: accessLog, upstreamTLS: upstreamTLS,
+            logger: logger)
     }
 
     /// Reopens the access log (SIGUSR1, for logrotate).
@@ -83,6 +86,7 @@ public final class Traefik: Sendable {
             if provider.watch { startWatching(provider, after: stamp) }
         }
         try await proxy.start(listeners)
+        watchCertificates(of: listeners)
     }
 
     /// Compiles and publishes a new routing configuration. Invalid frontends are skipped with a logged reason;
@@ -103,27 +107,83 @@ public final class Traefik: Sendable {
             return stopped
         }
         guard !alreadyStopped else { return }
-        watchTask.withLock { $0?.cancel() }
+        watchTasks.withLock { tasks in tasks.forEach { $0.cancel() } }
         await proxy.stop(grace: grace ?? configuration.graceTimeOut)
         try? await group.shutdownGracefully()
         accessLog?.close()
     }
 
     private func entryPointListeners() throws -> [EntryPointListener] {
-        try configuration.entryPoints.sorted { $0.key < $1.key }.map { name, entryPoint in
-            if let tls = entryPoint.tls, !tls.certificates.isEmpty {
-                throw StartupError.notAvailable("entry point \(name): TLS")
-            }
-            if entryPoint.redirect != nil {
-                throw StartupError.notAvailable("entry point \(name): redirect")
-            }
+        try configuration.entryPoints.keys.sorted().map { try Self.entryPointListener($0, of: configuration) }
+    }
+
+    /// What `traefik check` reports beyond decoding: entry point addresses, certificates, redirects, `rootCAs`.
+    public static func startupProblems(of configuration: StaticConfiguration) -> [String] {
+        var problems: [String] = configuration.entryPoints.keys.sorted().compactMap { name in
             do {
-                return EntryPointListener(name: name, address: try ListenAddress.parse(entryPoint.address))
+                _ = try entryPointListener(name, of: configuration)
+                return nil
             } catch {
-                throw StartupError.invalidEntryPoint(name: name, reason: "\(error)")
+                return "\(error)"
             }
         }
+        do {
+            _ = try upstreamTLS(for: configuration)
+        } catch {
+            problems.append("\(error)")
+        }
+        return problems
     }
+
+    private static func upstreamTLS(for configuration: StaticConfiguration) throws -> UpstreamTLS {
+        try UpstreamTLS(rootCAs: configuration.rootCAs, insecureSkipVerify: configuration.insecureSkipVerify)
+    }
+
+    private static func entryPointListener(_ name: String, of configuration: StaticConfiguration) throws
+        -> EntryPointListener
+    {
+        let entryPoint = configuration.entryPoints[name]!
+        do {
+            var listener = EntryPointListener(name: name, address: try ListenAddress.parse(entryPoint.address))
+            // TLS is on only with at least one certificate (spec §3.2).
+            if let certificates = entryPoint.tls?.certificates, !certificates.isEmpty {
+                listener.tls = try ServerTLS(entryPoint: name, certificates: certificates)
+            }
+            if let redirect = entryPoint.redirect {
+                listener.redirect = try EntryPointRedirect.compile(redirect, entryPoints: configuration.entryPoints)
+            }
+            return listener
+        } catch {
+            throw StartupError.invalidEntryPoint(name: name, reason: "\(error)")
+        }
+    }
+
+    /// Polls the certificate files of the TLS entry points and swaps in new certificates when they change (a
+    /// renewed certificate needs no restart); a broken new file is logged and the current certificates stay.
+    private func watchCertificates(of listeners: [EntryPointListener]) {
+        let watched = listeners.compactMap(\.tls).filter { !$0.files.isEmpty }
+        guard !watched.isEmpty else { return }
+        let task = Task { [logger] in
+            var stamps = watched.map { tls in tls.files.map(FileStamp.init(path:)) }
+            while !Task.isCancelled {
+                try? await Task.sleep(for: Self.certificatePollInterval)
+                for (index, tls) in watched.enumerated() {
+                    let now = tls.files.map(FileStamp.init(path:))
+                    guard now != stamps[index] else { continue }
+                    stamps[index] = now
+                    do {
+                        try tls.reload()
+                        logger.info("entry point \(tls.entryPoint): certificates reloaded")
+                    } catch {
+                        logger.error("entry point \(tls.entryPoint): \(error); keeping the current certificates")
+                    }
+                }
+            }
+        }
+        watchTasks.withLock { $0.append(task) }
+    }
+
+    public static let certificatePollInterval = Duration.seconds(2)
 
     /// Routes compiled against the entry points of `configuration` (what `apply` serves and `check` reports).
     public static func compile(_ routes: DynamicConfiguration, for configuration: StaticConfiguration) -> CompiledConfiguration {
@@ -171,6 +231,6 @@ public final class Traefik: Sendable {
                 }
             }
         }
-        watchTask.withLock { $0 = task }
+        watchTasks.withLock { $0.append(task) }
     }
 }

@@ -16,6 +16,10 @@ public struct StaticConfiguration: Codable, Sendable, Equatable {
     /// 0 means the default of 2 idle connections per backend host.
     public var maxIdleConnsPerHost: Int
     public var port: String?
+    /// Extra CA certificates (files or inline PEM) trusted for `https://` backend servers, besides the system's.
+    public var rootCAs: [String]
+    /// Accept any certificate from `https://` backend servers (for testing; never in production).
+    public var insecureSkipVerify: Bool
     public var file: FileProviderConfig?
     public var web: WebProviderConfig?
     public var docker: DockerProviderConfig?
@@ -36,6 +40,8 @@ public struct StaticConfiguration: Codable, Sendable, Equatable {
         providersThrottleDuration: Duration = .seconds(2),
         maxIdleConnsPerHost: Int = 0,
         port: String? = nil,
+        rootCAs: [String] = [],
+        insecureSkipVerify: Bool = false,
         file: FileProviderConfig? = nil
     ) {
         self.entryPoints = entryPoints
@@ -47,12 +53,14 @@ public struct StaticConfiguration: Codable, Sendable, Equatable {
         self.providersThrottleDuration = providersThrottleDuration
         self.maxIdleConnsPerHost = maxIdleConnsPerHost
         self.port = port
+        self.rootCAs = rootCAs
+        self.insecureSkipVerify = insecureSkipVerify
         self.file = file
     }
 
     enum CodingKeys: String, CodingKey {
         case entryPoints, defaultEntryPoints, graceTimeOut, logLevel, traefikLogsFile, accessLogsFile
-        case providersThrottleDuration, maxIdleConnsPerHost, port, file
+        case providersThrottleDuration, maxIdleConnsPerHost, port, rootCAs, insecureSkipVerify, file
         case web, docker, marathon, consul, consulCatalog, etcd, zookeeper, boltdb
     }
 
@@ -72,6 +80,8 @@ public struct StaticConfiguration: Codable, Sendable, Equatable {
         maxIdleConnsPerHost = try container.decodeIfPresent(Int.self, forKey: .maxIdleConnsPerHost)
             ?? defaults.maxIdleConnsPerHost
         port = try container.decodeIfPresent(String.self, forKey: .port)
+        rootCAs = try container.decodeIfPresent([String].self, forKey: .rootCAs) ?? []
+        insecureSkipVerify = try container.decodeIfPresent(Bool.self, forKey: .insecureSkipVerify) ?? false
         file = try container.decodeIfPresent(FileProviderConfig.self, forKey: .file)
         web = try container.decodeIfPresent(WebProviderConfig.self, forKey: .web)
         docker = try container.decodeIfPresent(DockerProviderConfig.self, forKey: .docker)
@@ -95,6 +105,8 @@ public struct StaticConfiguration: Codable, Sendable, Equatable {
         try container.encode(GoDuration.format(providersThrottleDuration), forKey: .providersThrottleDuration)
         try container.encode(maxIdleConnsPerHost, forKey: .maxIdleConnsPerHost)
         try container.encodeIfPresent(port, forKey: .port)
+        if !rootCAs.isEmpty { try container.encode(rootCAs, forKey: .rootCAs) }
+        if insecureSkipVerify { try container.encode(insecureSkipVerify, forKey: .insecureSkipVerify) }
         try container.encodeIfPresent(file, forKey: .file)
         try container.encodeIfPresent(web, forKey: .web)
         try container.encodeIfPresent(docker, forKey: .docker)

@@ -1,0 +1,120 @@
+#!/usr/bin/env bash
+# `make bench` (TLS part): HTTPS through swift-traefik vs nginx (1 worker) with the same certificate
+# (integration/fixtures/https/snitest.com), both in front of the same nginx backend, measured interleaved in
+# one run. Loads: `wrk -t1 -c20` keep-alive over TLS (HTTP/1.1: wrk sends no ALPN), and `ab -c20` over
+# https, which opens a new connection, so a full TLS handshake, per request. Prints median req/s, proxy CPU
+# µs per request and the ratio to nginx. Knobs: REPS [3], WRK_D [10] seconds, AB_N [3000].
+set -euo pipefail
+binary=$1
+root=$(cd "$(dirname "$0")/.." && pwd)
+REPS=${REPS:-3}; WRK_D=${WRK_D:-10}; AB_N=${AB_N:-3000}
+work=$(mktemp -d "${TMPDIR:-/tmp}/bench-tls.XXXXXX")
+cert=$root/integration/fixtures/https/snitest.com.cert
+key=$root/integration/fixtures/https/snitest.com.key
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+backend=$(free_port); nginx_port=$(free_port); traefik_port=$(free_port); traefik_http=$(free_port)
+pids=()
+cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+mkdir -p "$work/tmp"
+body=$(printf 'Hostname: backend\n%.0s' {1..16})
+cat > "$work/nginx.conf" <<CONF
+worker_processes 1;
+daemon off;
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
+  keepalive_requests 1000000;
+  upstream be { server 127.0.0.1:$backend; keepalive 128; keepalive_requests 1000000; }
+  server { listen 127.0.0.1:$backend; location / { return 200 "$body"; } }
+  server {
+    listen 127.0.0.1:$nginx_port ssl;
+    ssl_certificate $cert; ssl_certificate_key $key;
+    ssl_protocols TLSv1.2 TLSv1.3; ssl_session_cache off; ssl_session_tickets off;
+    location / { proxy_pass http://be; proxy_http_version 1.1; proxy_set_header Connection ""; }
+  }
+}
+CONF
+# nginx serves both the backend and its proxy in one worker: the backend's share is the same for both rows
+# because both proxies use it; the proxy's CPU below is measured on the traefik process only, so for nginx
+# the "CPU µs" column is left out.
+nginx -c "$work/nginx.conf" -p "$work" 2>"$work/nginx.err" & pids+=($!)
+cat > "$work/traefik.toml" <<CONF
+logLevel = "ERROR"
+defaultEntryPoints = ["https"]
+[entryPoints]
+  [entryPoints.http]
+  address = "127.0.0.1:$traefik_http"
+  [entryPoints.https]
+  address = "127.0.0.1:$traefik_port"
+    [entryPoints.https.tls]
+      [[entryPoints.https.tls.certificates]]
+      CertFile = "$cert"
+      KeyFile = "$key"
+[file]
+[backends]
+  [backends.b.servers.s]
+  url = "http://127.0.0.1:$backend"
+[frontends]
+  [frontends.f]
+  backend = "b"
+CONF
+"$binary" --configFile="$work/traefik.toml" 2>"$work/traefik.err" & traefik_pid=$!; pids+=($traefik_pid)
+for port in $nginx_port $traefik_port; do
+  for _ in $(seq 1 100); do
+    curl -sk -o /dev/null "https://127.0.0.1:$port/" && break
+    sleep 0.1  # waiting for a process to listen, bounded to 10 s
+  done
+done
+
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+hz=$(getconf CLK_TCK)
+results="$work/results"
+: > "$results"
+run() {  # load target port
+  local load=$1 target=$2 port=$3 before after requests rate
+  [ "$target" = swift-traefik ] && before=$(cpu_ticks "$traefik_pid")
+  case $load in
+    wrk-tls)
+      out=$(timeout $((WRK_D + 30)) wrk -t1 -c20 -d"${WRK_D}s" "https://127.0.0.1:$port/")
+      rate=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
+      requests=$(awk '/requests in/ {print $1}' <<<"$out") ;;
+    ab-handshake)
+      out=$(timeout 120 ab -q -r -n "$AB_N" -c 20 "https://127.0.0.1:$port/" 2>&1)
+      rate=$(awk '/Requests per second/ {print $4}' <<<"$out")
+      requests=$AB_N ;;
+  esac
+  local cpu="-"
+  if [ "$target" = swift-traefik ]; then
+    after=$(cpu_ticks "$traefik_pid")
+    cpu=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
+  fi
+  echo "$load $target $rate $cpu" >> "$results"
+}
+for rep in $(seq 1 "$REPS"); do
+  for load in wrk-tls ab-handshake; do
+    if [ $((rep % 2)) = 1 ]; then order="nginx-1w swift-traefik"; else order="swift-traefik nginx-1w"; fi
+    for target in $order; do
+      port=$nginx_port; [ "$target" = swift-traefik ] && port=$traefik_port
+      run "$load" "$target" "$port"
+    done
+  done
+done
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
+printf '\nHTTPS (same certificate, same backend), median of %s:\n' "$REPS"
+printf '%-14s %-14s %12s %10s %12s\n' load target req/s vs-nginx "CPU µs/req"
+for load in wrk-tls ab-handshake; do
+  ref=$(awk -v l=$load '$1 == l && $2 == "nginx-1w" {print $3}' "$results" | median)
+  for target in nginx-1w swift-traefik; do
+    rate=$(awk -v l=$load -v t=$target '$1 == l && $2 == t {print $3}' "$results" | median)
+    cpu=$(awk -v l=$load -v t=$target '$1 == l && $2 == t {print $4}' "$results" | grep -v - | median || true)
+    printf '%-14s %-14s %12.0f %9.2fx %12s\n' "$load" "$target" "$rate" "$(awk -v a="$rate" -v b="$ref" 'BEGIN { print a / b }')" "${cpu:--}"
+  done
+done
+mkdir -p "$root/Benchmarks/results"
+cp "$results" "$root/Benchmarks/results/tls-$(date -u +%Y%m%dT%H%M%SZ).txt"
