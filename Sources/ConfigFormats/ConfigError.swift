@@ -1,3 +1,5 @@
+import TraefikCore
+
 /// A configuration problem located in its source: a syntax error, or a value that does not fit the
 /// type it is decoded into. Prints as `traefik.toml:12:5: backends.b1.servers.s1.weight: message`.
 public struct ConfigError: Error, CustomStringConvertible, Equatable, Sendable {

@@ -1,18 +1,4 @@
-/// Where a configuration value was written: the file and the 1-based line and column of its key
-/// (or of the element, inside an array).
-public struct SourcePosition: Hashable, Sendable, CustomStringConvertible {
-    public var file: String
-    public var line: Int
-    public var column: Int
-
-    public init(file: String, line: Int, column: Int) {
-        self.file = file
-        self.line = line
-        self.column = column
-    }
-
-    public var description: String { "\(file):\(line):\(column)" }
-}
+import TraefikCore
 
 /// One step from a node to a child: a table key (in its original case) or an array index.
 public enum ConfigPathComponent: Hashable, Sendable {

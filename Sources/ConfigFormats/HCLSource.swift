@@ -1,3 +1,5 @@
+import TraefikCore
+
 /// Reads an HCL 1 document (the syntax of hashicorp/hcl v1) into a `ConfigNode` tree whose nodes
 /// carry their line and column. No Swift HCL library exists, so this is a parser of its own for the
 /// subset configuration files use:

@@ -1,3 +1,5 @@
+import TraefikCore
+
 /// Reads a JSON document into a `ConfigNode` tree. A small parser of its own (rather than
 /// JSONSerialization) keeps the key order, tells booleans from numbers, and gives every node the
 /// line and column of its key (or of the element, inside an array).

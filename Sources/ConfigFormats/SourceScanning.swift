@@ -1,3 +1,5 @@
+import TraefikCore
+
 /// A hand-written scanner over configuration text (JSON, HCL, TOML positions) that tracks where it is, so every
 /// node and every syntax error carries its line and column. Columns count characters, not bytes.
 protocol SourceScanning {

@@ -1,3 +1,5 @@
+import TraefikCore
+
 /// Finds where every key and array element of a TOML document is written. TOMLKit gives values
 /// but no positions (and returns keys sorted), so this scanner walks the text once more, after
 /// TOMLKit has accepted it, and maps each key path to the line and column of its key.

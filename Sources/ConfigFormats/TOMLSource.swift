@@ -1,4 +1,5 @@
 import TOMLKit
+import TraefikCore
 
 /// Reads a TOML document into a `ConfigNode` tree whose nodes carry their line and column.
 public enum TOMLSource {

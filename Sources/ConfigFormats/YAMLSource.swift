@@ -1,4 +1,5 @@
 import Yams
+import TraefikCore
 
 /// Reads a YAML document into a `ConfigNode` tree whose nodes carry their line and column.
 ///

@@ -61,6 +61,9 @@ public final class WhoamiServer: Sendable {
     /// TCP connections accepted so far: lets a test see whether the proxy reused an upstream connection.
     public var connectionsAccepted: Int { state.withLockedValue { $0.connectionsAccepted } }
 
+    /// TCP connections open now (a test sees the proxy's pooled connections to this server go).
+    public var openConnectionCount: Int { state.withLockedValue { $0.openConnections.count } }
+
     /// Requests whose head arrived so far, WebSocket upgrades included.
     public var requestsServed: Int { state.withLockedValue { $0.requestsServed } }
 

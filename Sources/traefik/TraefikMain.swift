@@ -85,6 +85,10 @@ enum TraefikMain {
             destination.reopen()
             traefik.reopenLogs()
         }
+        signals.onReload {
+            logger.info("SIGHUP: re-reading the routes file and the certificates")
+            Task { await traefik.reload() }
+        }
         await signals.waitForTermination()
         logger.info("shutting down: finishing requests in flight for up to \(configuration.graceTimeOut)")
         await traefik.stop()
@@ -112,7 +116,8 @@ enum TraefikMain {
     }
 }
 
-/// SIGINT/SIGTERM: the first starts a graceful stop, a second exits at once (status 1). SIGUSR1 reopens log files.
+/// SIGINT/SIGTERM: the first starts a graceful stop, a second exits at once (status 1). SIGUSR1 reopens log files;
+/// SIGHUP re-reads the routes file and the certificates.
 final class Signals: @unchecked Sendable {
     private let queue = DispatchQueue(label: "signals")
     private let lock = NSLock()
@@ -122,6 +127,10 @@ final class Signals: @unchecked Sendable {
 
     func onReopen(_ action: @escaping @Sendable () -> Void) {
         listen(SIGUSR1, action)
+    }
+
+    func onReload(_ action: @escaping @Sendable () -> Void) {
+        listen(SIGHUP, action)
     }
 
     func waitForTermination() async {

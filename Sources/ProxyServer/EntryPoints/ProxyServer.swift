@@ -122,6 +122,15 @@ public final class ProxyServer: Sendable {
             })
     }
 
+    /// Closes idle backend connections to servers that no backend of the current runtime uses: a server removed
+    /// by a reload gets no new request, requests in flight on it finish, and its pooled connections go.
+    public func retireUnusedUpstreams() {
+        let live = Set(store.runtime.backends.values.flatMap { $0.targets.map(\.poolID) })
+        for resources in loops.all {
+            resources.pool.eventLoop.execute { resources.pool.closeIdle(except: live) }
+        }
+    }
+
     /// The port an entry point is bound to (useful with port 0).
     public func boundPort(of entryPoint: String) -> Int? {
         channels.withLock { $0[entryPoint]?.localAddress?.port }

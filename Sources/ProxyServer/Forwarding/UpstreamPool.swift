@@ -13,6 +13,9 @@ final class UpstreamPool: @unchecked Sendable {
     private let tls: UpstreamTLS
     /// Idle connections by `UpstreamTarget.poolID` (dense small numbers, so an array, not a dictionary).
     private var idle: [[UpstreamHandler]] = []
+    /// The addresses the current configuration uses (nil until the first reload): a connection to another one
+    /// that finishes its exchange is closed, not pooled.
+    private var live: Set<Int>?
 
     init(eventLoop: any EventLoop, maxIdlePerHost: Int, tls: UpstreamTLS) {
         self.eventLoop = eventLoop
@@ -35,6 +38,10 @@ final class UpstreamPool: @unchecked Sendable {
         assert(eventLoop.inEventLoop)
         guard handler.isUsable else { return }
         let key = handler.poolID
+        if let live, !live.contains(key) {
+            handler.close()
+            return
+        }
         if key >= idle.count { idle.append(contentsOf: repeatElement([], count: key - idle.count + 1)) }
         if idle[key].count < maxIdlePerHost {
             idle[key].append(handler)
@@ -68,6 +75,17 @@ final class UpstreamPool: @unchecked Sendable {
             return bootstrap.connect(to: address)
         }
         return bootstrap.connect(host: target.host, port: target.port)
+    }
+
+    /// Closes the idle connections to every address not in `live` (servers removed by a reload).
+    func closeIdle(except live: Set<Int>) {
+        assert(eventLoop.inEventLoop)
+        self.live = live
+        for key in idle.indices where !live.contains(key) && !idle[key].isEmpty {
+            let retired = idle[key]
+            idle[key].removeAll()
+            for handler in retired { handler.close() }
+        }
     }
 
     /// Closes every idle connection (shutdown).

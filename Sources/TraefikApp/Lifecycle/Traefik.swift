@@ -20,7 +20,7 @@ public enum StartupError: Error, CustomStringConvertible {
     }
 }
 
-/// The running proxy: listeners from the static configuration, routes from the file provider.
+/// The running proxy: listeners from the static configuration, routes from the providers through the watcher.
 public final class Traefik: Sendable {
     public let configuration: StaticConfiguration
     public let configFile: String?
@@ -29,8 +29,11 @@ public final class Traefik: Sendable {
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let watchTasks = Mutex<[Task<Void, Never>]>([])
+    private let watcher: ConfigurationWatcher
+    private let listeners = Mutex<[EntryPointListener]>([])
     private let rejected = Mutex(0)
     private let received = Mutex(0)
+    private let applied = Mutex(0)
     private let stopped = Mutex(false)
 
     /// Provider updates refused since start (invalid files); the last good routes kept serving.
@@ -38,6 +41,9 @@ public final class Traefik: Sendable {
 
     /// Valid provider updates received since start (applied now or after the throttle period).
     public var providerUpdates: Int { received.withLock { $0 } }
+
+    /// Routing configurations published since start (the first one included).
+    public var configurationsApplied: Int { applied.withLock { $0 } }
 
     /// - Parameter threads: event loops for the data path; one per core by default.
     /// - Throws: when `accessLogsFile` cannot be opened, or `rootCAs` cannot be read.
@@ -49,6 +55,7 @@ public final class Traefik: Sendable {
         self.logger = logger
         accessLog = try configuration.accessLogsFile.map { try AccessLogFile(path: $0) }
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
+        watcher = ConfigurationWatcher(throttle: configuration.providersThrottleDuration)
         let entryPoints = Array(configuration.entryPoints.keys)
         let upstreamTLS = try Self.upstreamTLS(for: configuration)
         if configuration.insecureSkipVerify {
@@ -69,35 +76,79 @@ public final class Traefik: Sendable {
         if let missing = configuration.defaultEntryPoints.first(where: { configuration.entryPoints[$0] == nil }) {
             logger.warning("defaultEntryPoints names \(missing), which is not a defined entry point")  // D8
         }
-        guard configuration.file != nil else {
+        let providers = try Self.providers(configuration: configuration, configFile: configFile)
+        guard !providers.isEmpty else {
             // As the original: with no provider there is no configuration, so the entry points stay closed (A5).
             logger.error("no provider is enabled ([file] or --file): nothing to serve, entry points stay closed")
             return
         }
-        if let provider = try Self.fileProvider(configuration: configuration, configFile: configFile) {
-            let routes: DynamicConfiguration
-            let stamp = provider.stamp()
+        // The file's routes are read before listening: a broken file stops the start (issue 3), and the first
+        // request already sees the routes.
+        var initial: [ProviderName: ProviderSnapshot] = [:]
+        for case let file as FileProvider in providers {
             do {
-                routes = try provider.load()
+                initial[.file] = try file.snapshot()
             } catch {
                 throw StartupError.fileProvider("\(error)")
             }
-            apply(routes)
-            if provider.watch { startWatching(provider, after: stamp) }
         }
+        await watcher.start(
+            with: initial, publish: { [self] merged, snapshots in publish(merged, from: snapshots) },
+            observe: { [self] provider, outcome in observe(provider, outcome) })
         try await proxy.start(listeners)
+        self.listeners.withLock { $0 = listeners }
+        let watcher = self.watcher
+        // An unwatched file was read above, once and for all.
+        let watched = providers.filter { ($0 as? FileProvider)?.watch ?? true }
+        let task = Task { await watcher.run(watched) }
+        watchTasks.withLock { $0.append(task) }
         watchCertificates(of: listeners)
     }
 
-    /// Compiles and publishes a new routing configuration. Invalid frontends are skipped with a logged reason;
-    /// everything valid applies (design.md "Errors as values").
-    public func apply(_ routes: DynamicConfiguration) {
-        let compiled = Self.compile(routes, for: configuration)
-        for diagnostic in compiled.diagnostics { logger.error("configuration: \(diagnostic)") }
+    /// SIGHUP: re-reads the routes file and the certificates now, without waiting for a poll or the throttle.
+    public func reload() async {
+        if let file = try? Self.providers(configuration: configuration, configFile: configFile).first {
+            let event: ProviderEvent
+            do {
+                event = .snapshot(try (file as! FileProvider).snapshot())
+            } catch {
+                event = .unavailable("\(error)")
+            }
+            await watcher.receive(event, from: .file, immediately: true)
+        }
+        for tls in listeners.withLock({ $0 }).compactMap(\.tls) {
+            do {
+                try tls.reload()
+            } catch {
+                logger.error("entry point \(tls.entryPoint): \(error); keeping the current certificates")
+            }
+        }
+    }
+
+    /// Compiles and publishes the merge of every provider's configuration. Invalid frontends are skipped with a
+    /// logged reason naming the provider and where it is written; everything valid applies (design.md
+    /// "Errors as values"). Idle connections to servers no longer in any backend are closed.
+    private func publish(_ merged: MergedConfiguration, from snapshots: [ProviderName: ProviderSnapshot]) {
+        let compiled = Self.compile(merged.configuration, for: configuration)
+        let diagnostics = merged.diagnostics + merged.attributed(compiled.diagnostics, snapshots: snapshots)
+        for diagnostic in diagnostics { logger.error("configuration: \(diagnostic)") }
         let runtime = ProxyRuntime(
             compiled, entryPoints: Array(configuration.entryPoints.keys), previous: proxy.store.runtime)
         proxy.store.publish(runtime)
+        proxy.retireUnusedUpstreams()
+        applied.withLock { $0 += 1 }
         logger.info("configuration applied: \(compiled.frontends.count) frontends, \(compiled.backends.count) backends")
+    }
+
+    private func observe(_ provider: ProviderName, _ outcome: ConfigurationWatcher.Outcome) {
+        switch outcome {
+        case .unavailable(let reason):
+            rejected.withLock { $0 += 1 }
+            logger.error("provider \(provider.rawValue): \(reason); keeping its last good configuration")
+        case .applied, .throttled, .unchanged:
+            received.withLock { $0 += 1 }
+            if outcome == .unchanged { logger.debug("provider \(provider.rawValue): configuration unchanged") }
+        }
     }
 
     /// Stops accepting, lets requests in flight finish for up to `grace` (default: `graceTimeOut`), then closes.
@@ -194,43 +245,27 @@ public final class Traefik: Sendable {
 
     /// The routes the file provider would serve (for `traefik check`); nil without `[file]`.
     public static func loadRoutes(configuration: StaticConfiguration, configFile: String?) throws -> DynamicConfiguration? {
-        try fileProvider(configuration: configuration, configFile: configFile)?.load()
+        try (providers(configuration: configuration, configFile: configFile).first as? FileProvider)?.load()
     }
 
-    /// `[file]` alone reads the global configuration file itself; `filename` is relative to the working
-    /// directory (as the original), or else to the configuration file's folder.
-    private static func fileProvider(configuration: StaticConfiguration, configFile: String?) throws -> FileProvider? {
-        guard let file = configuration.file else { return nil }
+    /// The enabled providers (only the file provider exists so far; the launch configuration refuses the others).
+    /// `[file]` alone reads the global configuration file itself; `filename` is relative to the working directory
+    /// (as the original), or else to the configuration file's folder.
+    private static func providers(configuration: StaticConfiguration, configFile: String?) throws
+        -> [any ConfigurationProvider]
+    {
+        guard let file = configuration.file else { return [] }
         guard let filename = file.filename, !filename.isEmpty else {
             guard let configFile else {
                 throw StartupError.fileProvider("[file] without filename needs a configuration file")
             }
-            return FileProvider(path: configFile, watch: file.watch)
+            return [FileProvider(path: configFile, watch: file.watch)]
         }
         var path = filename
         if !filename.hasPrefix("/"), !FileManager.default.fileExists(atPath: filename), let configFile {
             let besideConfig = (configFile as NSString).deletingLastPathComponent + "/" + filename
             if FileManager.default.fileExists(atPath: besideConfig) { path = besideConfig }
         }
-        return FileProvider(path: path, watch: file.watch)
-    }
-
-    private func startWatching(_ provider: FileProvider, after stamp: FileStamp?) {
-        let throttle = ThrottledApplier(period: configuration.providersThrottleDuration, lastApplied: .now) {
-            [self] routes in apply(routes)
-        }
-        let task = Task { [self] in
-            for await update in provider.changes(after: stamp) {
-                switch update {
-                case .routes(let routes):
-                    received.withLock { $0 += 1 }
-                    await throttle.submit(routes)
-                case .rejected(let reason):
-                    rejected.withLock { $0 += 1 }
-                    logger.error("file provider: \(reason); keeping the current configuration")
-                }
-            }
-        }
-        watchTasks.withLock { $0.append(task) }
+        return [FileProvider(path: path, watch: file.watch)]
     }
 }

@@ -3,13 +3,24 @@ public struct ConfigDiagnostic: Sendable, Hashable, CustomStringConvertible {
     /// Dotted path of the offending key, e.g. `frontends.frontend1.routes.test_1`.
     public let keyPath: String
     public let message: String
+    /// The provider whose configuration holds `keyPath`; nil until the watcher attributes it.
+    public var provider: ProviderName?
+    /// Where `keyPath` was written (file-based providers); nil when unknown.
+    public var location: SourcePosition?
 
-    public init(keyPath: String, message: String) {
+    public init(keyPath: String, message: String, provider: ProviderName? = nil, location: SourcePosition? = nil) {
         self.keyPath = keyPath
         self.message = message
+        self.provider = provider
+        self.location = location
     }
 
-    public var description: String { "\(keyPath): \(message)" }
+    /// `file rules.toml:12:5: frontends.f1.routes.r: message`, or just `keyPath: message` when
+    /// neither provider nor location is known.
+    public var description: String {
+        let origin = [provider?.rawValue, location?.description].compactMap { $0 }.joined(separator: " ")
+        return origin.isEmpty ? "\(keyPath): \(message)" : "\(origin): \(keyPath): \(message)"
+    }
 }
 
 public enum BalancerMethod: String, Sendable, Equatable {

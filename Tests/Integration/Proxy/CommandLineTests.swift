@@ -187,6 +187,77 @@ struct LaunchConfigurationTests {
         try await backend.stop()
     }
 
+    /// The seed's `--entryPoints` example: http redirecting to https, https with `TLS:cert,key`.
+    @Test func entryPointsFlagWithTLSAndRedirect() async throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let backend = WhoamiServer(name: "tls-flags")
+        try await backend.start()
+        let httpPort = try PortAllocator.freePort()
+        let httpsPort = try PortAllocator.freePort()
+        let config = try Self.write("[file]\n" + Self.routes(backendPort: backend.port), to: "traefik.toml", in: directory)
+        let cert = TLSTests.fixture("snitest.com.cert")
+        let key = TLSTests.fixture("snitest.com.key")
+        let process = Process()
+        process.executableURL = CommandLineTests.binary
+        process.arguments = [
+            "-c", config.path, "--defaultEntryPoints=http,https",
+            "--entryPoints=Name:http Address:127.0.0.1:\(httpPort) Redirect.EntryPoint:https",
+            "--entryPoints=Name:https Address:127.0.0.1:\(httpsPort) TLS:\(cert),\(key)",
+        ]
+        process.currentDirectoryURL = directory
+        process.standardError = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate() }
+        try await eventually(timeout: .seconds(15), "the redirect answers on \(httpPort)") {
+            (try? await HTTPTestClient.request(port: httpPort, target: "/", headers: [("Host", "snitest.com")]).status) == 302
+        }
+        let redirect = try await HTTPTestClient.request(port: httpPort, target: "/x?y=1", headers: [("Host", "snitest.com")])
+        #expect(redirect.header("Location") == "https://snitest.com:\(httpsPort)/x?y=1")
+        let curl = try await ProcessRunner.run(try TLSTests.tool("curl", package: "curl"), [
+            "-sS", "-L", "--cacert", cert, "--resolve", "snitest.com:\(httpPort):127.0.0.1",
+            "--resolve", "snitest.com:\(httpsPort):127.0.0.1", "-w", "\n%{http_code} %{http_version}",
+            "http://snitest.com:\(httpPort)/followed",
+        ])
+        let (echo, trailer) = try TLSTests.whoamiAndTrailer(curl.stdout)
+        #expect(trailer == "200 2", "\(curl.stderr)")
+        #expect(echo.name == "tls-flags")
+        #expect(echo.header("X-Forwarded-Proto") == ["https"])
+        process.terminate()
+        await ProcessRunner.waitForExit(process)
+        try await backend.stop()
+    }
+
+    /// `traefik check` reports certificate and redirect problems too, and the binary refuses to start on them.
+    @Test func checkAndStartReportCertificateAndRedirectProblems() async throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let config = try Self.write(
+            """
+            [entryPoints]
+              [entryPoints.http]
+              address = "127.0.0.1:1"
+                [entryPoints.http.redirect]
+                entryPoint = "httpz"
+              [entryPoints.https]
+              address = "127.0.0.1:2"
+                [entryPoints.https.tls]
+                  [[entryPoints.https.tls.certificates]]
+                  CertFile = "\(TLSTests.fixture("snitest.com.cert"))"
+                  KeyFile = "\(TLSTests.fixture("snitest.org.key"))"
+            [file]
+
+            """ + Self.routes(backendPort: 1), to: "tls.toml", in: directory)
+        let check = try await CommandLineTests.run(["check", "-c", config.path])
+        #expect(check.status == 1)
+        #expect(check.stderr.contains("entry point http: redirect.entryPoint: unknown entry point \"httpz\""), "\(check.stderr)")
+        #expect(check.stderr.contains("entry point https: KeyFile \(TLSTests.fixture("snitest.org.key")) does not match CertFile"))
+        let start = try await CommandLineTests.run(["-c", config.path])
+        #expect(start.status == 1)
+        #expect(start.stderr.contains("entry point http: redirect.entryPoint: unknown entry point"), "\(start.stderr)")
+    }
+
     @Test func sigtermLetsTheRequestInFlightFinishAndExitsZero() async throws {
         let directory = try CommandLineTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

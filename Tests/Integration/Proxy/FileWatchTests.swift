@@ -51,6 +51,38 @@ struct FileWatchTests {
         try? FileManager.default.removeItem(at: directory)
     }
 
+    /// Editors save by writing a new file and renaming it over the old one; `rm` then re-creating is the other
+    /// common pattern (testable G6). Both are picked up; while the file is missing the last routes keep serving.
+    @Test func renameOverAndDeleteThenRecreateArePickedUp() async throws {
+        let backend = WhoamiServer(name: "renamed")
+        try await backend.start()
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("traefik-rename-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let rulesFile = directory.appendingPathComponent("rules.toml")
+        try Self.rules(backendPort: backend.port, path: "/first").write(to: rulesFile, atomically: false, encoding: .utf8)
+        let config = "providersThrottleDuration = \"0s\"\n"
+            + testEntryPoint.replacingOccurrences(of: "[file]", with: "[file]\nfilename = \"\(rulesFile.path)\"")
+        try await ProxyHarness.with(backends: 0, toml: config) { proxy in
+            #expect(try await proxy.get("/first", host: "h").status == 200)
+            // Same size, written elsewhere and renamed over the watched path.
+            let staged = directory.appendingPathComponent(".rules.toml.swp")
+            try Self.rules(backendPort: backend.port, path: "/other").write(to: staged, atomically: false, encoding: .utf8)
+            #expect(rename(staged.path, rulesFile.path) == 0)
+            try await eventually(timeout: .seconds(20), "the renamed-over file is served") {
+                try await proxy.get("/other", host: "h").status == 200
+            }
+            try FileManager.default.removeItem(at: rulesFile)
+            try await eventually(timeout: .seconds(20), "the deletion was noticed") { proxy.traefik.rejectedUpdates >= 1 }
+            #expect(try await proxy.get("/other", host: "h").status == 200, "the last good routes keep serving")
+            try Self.rules(backendPort: backend.port, path: "/again").write(to: rulesFile, atomically: false, encoding: .utf8)
+            try await eventually(timeout: .seconds(20), "the re-created file is served") {
+                try await proxy.get("/again", host: "h").status == 200
+            }
+        }
+        try await backend.stop()
+        try? FileManager.default.removeItem(at: directory)
+    }
+
     @Test func unwatchedFileIsReadOnce() async throws {
         let backend = WhoamiServer(name: "unwatched")
         try await backend.start()

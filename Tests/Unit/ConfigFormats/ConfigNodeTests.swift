@@ -1,5 +1,6 @@
 import ConfigFormats
 import Testing
+import TraefikCore
 
 @Suite("ConfigNode merging and paths")
 struct ConfigNodeTests {

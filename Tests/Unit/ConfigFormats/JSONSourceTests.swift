@@ -1,5 +1,6 @@
 import ConfigFormats
 import Testing
+import TraefikCore
 
 @Suite("JSONSource")
 struct JSONSourceTests {

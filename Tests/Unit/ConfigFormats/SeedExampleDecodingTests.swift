@@ -1,5 +1,6 @@
 import ConfigFormats
 import Testing
+import TraefikCore
 
 @Suite("The seed's traefik.toml example")
 struct SeedExampleDecodingTests {

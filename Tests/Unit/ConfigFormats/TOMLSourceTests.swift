@@ -1,5 +1,6 @@
 import ConfigFormats
 import Testing
+import TraefikCore
 
 @Suite("TOMLSource: values, key order and positions")
 struct TOMLSourceTests {

@@ -1,4 +1,5 @@
 import Testing
+import TraefikCore
 @testable import ConfigFormats
 
 @Suite struct YAMLSourceTests {

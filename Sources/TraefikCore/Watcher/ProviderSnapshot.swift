@@ -1,0 +1,36 @@
+/// Where a configuration value was written: the file and the 1-based line and column of its key
+/// (or of the element, inside an array).
+public struct SourcePosition: Sendable, Hashable, CustomStringConvertible {
+    public var file: String
+    public var line: Int
+    public var column: Int
+
+    public init(file: String, line: Int, column: Int) {
+        self.file = file
+        self.line = line
+        self.column = column
+    }
+
+    public var description: String { "\(file):\(line):\(column)" }
+}
+
+/// One provider's whole dynamic configuration, as it last emitted it.
+///
+/// Equality compares `configuration` only and ignores `locations`: a file saved again with a
+/// blank line or a comment added moves keys but describes the same configuration, and must
+/// not cause a reload.
+public struct ProviderSnapshot: Sendable, Equatable {
+    public var configuration: DynamicConfiguration
+    /// Key path (`frontends.f1`, `frontends.f1.routes.r`, `backends.b.servers.s.url`, …) → where
+    /// it was written. Filled by file-based providers; empty for the others.
+    public var locations: [String: SourcePosition]
+
+    public init(configuration: DynamicConfiguration, locations: [String: SourcePosition] = [:]) {
+        self.configuration = configuration
+        self.locations = locations
+    }
+
+    public static func == (lhs: ProviderSnapshot, rhs: ProviderSnapshot) -> Bool {
+        lhs.configuration == rhs.configuration
+    }
+}
