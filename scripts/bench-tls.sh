@@ -17,21 +17,30 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-mkdir -p "$work/tmp"
+mkdir -p "$work/tmp" "$work/backend"
 body=$(printf 'Hostname: backend\n%.0s' {1..16})
-cat > "$work/nginx.conf" <<CONF
-worker_processes 1;
-daemon off;
-pid $work/nginx.pid;
-error_log $work/error.log warn;
-events { worker_connections 4096; }
+common="worker_processes 1; daemon off; events { worker_connections 4096; }"
+# The backend and the nginx proxy are separate nginx instances, so the proxy's CPU is measured alone.
+cat > "$work/backend/nginx.conf" <<CONF
+$common
+pid $work/backend/nginx.pid;
+error_log $work/backend/error.log warn;
 http {
-  access_log off;
+  access_log off; keepalive_requests 1000000;
   client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
   uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
-  keepalive_requests 1000000;
-  upstream be { server 127.0.0.1:$backend; keepalive 128; keepalive_requests 1000000; }
   server { listen 127.0.0.1:$backend; location / { return 200 "$body"; } }
+}
+CONF
+cat > "$work/nginx.conf" <<CONF
+$common
+pid $work/nginx.pid;
+error_log $work/error.log warn;
+http {
+  access_log off; keepalive_requests 1000000;
+  client_body_temp_path $work/tmp; proxy_temp_path $work/tmp; fastcgi_temp_path $work/tmp;
+  uwsgi_temp_path $work/tmp; scgi_temp_path $work/tmp;
+  upstream be { server 127.0.0.1:$backend; keepalive 128; keepalive_requests 1000000; }
   server {
     listen 127.0.0.1:$nginx_port ssl;
     ssl_certificate $cert; ssl_certificate_key $key;
@@ -40,10 +49,8 @@ http {
   }
 }
 CONF
-# nginx serves both the backend and its proxy in one worker: the backend's share is the same for both rows
-# because both proxies use it; the proxy's CPU below is measured on the traefik process only, so for nginx
-# the "CPU µs" column is left out.
-nginx -c "$work/nginx.conf" -p "$work" 2>"$work/nginx.err" & pids+=($!)
+nginx -c "$work/backend/nginx.conf" -p "$work/backend" 2>"$work/backend.err" & pids+=($!)
+nginx -c "$work/nginx.conf" -p "$work" 2>"$work/nginx.err" & nginx_pid=$!; pids+=($nginx_pid)
 cat > "$work/traefik.toml" <<CONF
 logLevel = "ERROR"
 defaultEntryPoints = ["https"]
@@ -72,13 +79,19 @@ for port in $nginx_port $traefik_port; do
   done
 done
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+# utime + stime of a process and its children still running (nginx's master and its worker).
+cpu_ticks() {
+  local total=0 pid
+  for pid in $1 $(pgrep -P "$1"); do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo $total
+}
 hz=$(getconf CLK_TCK)
 results="$work/results"
 : > "$results"
 run() {  # load target port
-  local load=$1 target=$2 port=$3 before after requests rate
-  [ "$target" = swift-traefik ] && before=$(cpu_ticks "$traefik_pid")
+  local load=$1 target=$2 port=$3 before after requests rate pid=$nginx_pid
+  [ "$target" = swift-traefik ] && pid=$traefik_pid
+  before=$(cpu_ticks "$pid")
   case $load in
     wrk-tls)
       out=$(timeout $((WRK_D + 30)) wrk -t1 -c20 -d"${WRK_D}s" "https://127.0.0.1:$port/")
@@ -89,11 +102,8 @@ run() {  # load target port
       rate=$(awk '/Requests per second/ {print $4}' <<<"$out")
       requests=$AB_N ;;
   esac
-  local cpu="-"
-  if [ "$target" = swift-traefik ]; then
-    after=$(cpu_ticks "$traefik_pid")
-    cpu=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
-  fi
+  after=$(cpu_ticks "$pid")
+  cpu=$(awk -v t=$((after - before)) -v n="$requests" -v hz="$hz" 'BEGIN { printf "%.0f", t / hz * 1e6 / n }')
   echo "$load $target $rate $cpu" >> "$results"
 }
 for rep in $(seq 1 "$REPS"); do
@@ -112,8 +122,8 @@ for load in wrk-tls ab-handshake; do
   ref=$(awk -v l=$load '$1 == l && $2 == "nginx-1w" {print $3}' "$results" | median)
   for target in nginx-1w swift-traefik; do
     rate=$(awk -v l=$load -v t=$target '$1 == l && $2 == t {print $3}' "$results" | median)
-    cpu=$(awk -v l=$load -v t=$target '$1 == l && $2 == t {print $4}' "$results" | grep -v - | median || true)
-    printf '%-14s %-14s %12.0f %9.2fx %12s\n' "$load" "$target" "$rate" "$(awk -v a="$rate" -v b="$ref" 'BEGIN { print a / b }')" "${cpu:--}"
+    cpu=$(awk -v l=$load -v t=$target '$1 == l && $2 == t {print $4}' "$results" | median)
+    printf '%-14s %-14s %12.0f %9.2fx %12s\n' "$load" "$target" "$rate" "$(awk -v a="$rate" -v b="$ref" 'BEGIN { print a / b }')" "$cpu"
   done
 done
 mkdir -p "$root/Benchmarks/results"

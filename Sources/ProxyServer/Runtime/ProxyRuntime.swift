@@ -66,10 +66,16 @@ public final class BackendRuntime: Sendable {
         case noServers
     }
 
-    init(_ configuration: CompiledBackend) {
+    /// - Parameter previous: the backend of the same name before a reload that changed it (servers added or
+    ///   removed): its circuit breaker, which watches the backend as a whole, carries on when its expression is
+    ///   the same.
+    init(_ configuration: CompiledBackend, previous: BackendRuntime? = nil) {
         self.configuration = configuration
         targets = configuration.servers.map(UpstreamTarget.init)
-        let breaker = configuration.circuitBreaker.map { CircuitBreaker(expression: $0) }
+        var breaker = configuration.circuitBreaker.map { CircuitBreaker(expression: $0) }
+        if let previous, previous.configuration.circuitBreaker == configuration.circuitBreaker, breaker != nil {
+            breaker = previous.state.withLock { $0.breaker }
+        }
         needsFeedback = breaker != nil || configuration.method == .drr
         state = Mutex(State(balancer: BackendBalancer(backend: configuration), breaker: breaker))
     }
@@ -134,7 +140,7 @@ public final class ProxyRuntime: Sendable {
             if let kept = previous?.backends[name], kept.configuration == backend {
                 backends[name] = kept
             } else {
-                backends[name] = BackendRuntime(backend)
+                backends[name] = BackendRuntime(backend, previous: previous?.backends[name])
             }
         }
         self.backends = backends
