@@ -18,17 +18,20 @@ run:
 	$(SWIFT) build --product demo-backends
 	@scripts/run-demo.sh "$$($(SWIFT) build --show-bin-path)"
 
-# Installs what the tests need (idempotent), then runs every test.
+# Installs what the tests need (idempotent), then runs every test, one at a time: the integration tests start
+# proxies, backends, TLS clients and load loops, and on 2 cores running them all at once starves their timers.
 test: deps
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build --parallel --num-workers 1
+	$(SWIFT) test --skip-build --no-parallel
 
 deps:
 	@scripts/install-deps.sh $(DEBIAN_PACKAGES)
 
 bench: release
+	$(SWIFT) build $(RELEASE_FLAGS) --product demo-backends
 	@scripts/bench.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
 	@scripts/bench-tls.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
+	@scripts/bench-reload.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
 
 # ns and heap allocations per operation of the per-request pure logic (Benchmarks/, a package of its own).
 microbench:

@@ -96,6 +96,7 @@ let package = Package(
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             path: "Tests/Unit",
+            exclude: ["AdminAPI", "AdminAPIDashboard"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

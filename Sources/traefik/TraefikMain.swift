@@ -70,7 +70,8 @@ enum TraefikMain {
         let traefik: Traefik
         do {
             traefik = try Traefik(
-                configuration: configuration, configFile: loaded.configFile, logger: logger, threads: threads)
+                configuration: configuration, configFile: loaded.configFile, logger: logger, threads: threads,
+                reloadLaunchConfiguration: { try ConfigLoader.load(flags: flags).get().staticConfiguration })
         } catch {
             fail(["\(error)"])
         }

@@ -11,7 +11,8 @@ public struct FileProvider: ConfigurationProvider {
     public let pollInterval: Duration
     public var name: ProviderName { .file }
 
-    public init(path: String, watch: Bool, pollInterval: Duration = .seconds(1)) {
+    /// - Parameter pollInterval: how often the file's stamp is compared (one `stat` each time).
+    public init(path: String, watch: Bool, pollInterval: Duration = .milliseconds(250)) {
         self.path = path
         self.watch = watch
         self.pollInterval = pollInterval

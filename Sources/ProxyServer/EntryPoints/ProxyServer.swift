@@ -122,6 +122,14 @@ public final class ProxyServer: Sendable {
             })
     }
 
+    /// Closes one entry point's listener; its connections finish their current request and close (the other
+    /// entry points are not touched).
+    public func stopListener(_ name: String) async {
+        let channel = channels.withLock { $0.removeValue(forKey: name) }
+        try? await channel?.close()
+        await onEveryLoop { $0.sweeper.drain(entryPoint: name) }
+    }
+
     /// Closes idle backend connections to servers that no backend of the current runtime uses: a server removed
     /// by a reload gets no new request, requests in flight on it finish, and its pooled connections go.
     public func retireUnusedUpstreams() {
@@ -156,6 +164,18 @@ public final class ProxyServer: Sendable {
             resources.sweeper.stop()
             resources.pool.closeAll()
         }
+    }
+
+    /// Entry-point traffic so far, merged over every event loop (for /health and /metrics).
+    public func traffic() async -> TrafficSnapshot {
+        var total = TrafficSnapshot()
+        for resources in loops.all {
+            let now = Int64(NIODeadline.now().uptimeNanoseconds)
+            if let snapshot = try? await resources.pool.eventLoop.submit({ resources.traffic.snapshot(nowNanoseconds: now) }).get() {
+                total.add(snapshot)
+            }
+        }
+        return total
     }
 
     /// Client connections currently open, over all event loops.

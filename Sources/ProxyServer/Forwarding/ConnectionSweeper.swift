@@ -75,6 +75,11 @@ final class ConnectionSweeper: @unchecked Sendable {
         for channel in multiplexed.values { channel.pipeline.fireUserInboundEventTriggered(ChannelShouldQuiesceEvent()) }
     }
 
+    /// One entry point closes: its HTTP/1 connections and HTTP/2 streams finish their current exchange.
+    func drain(entryPoint: String) {
+        forEach { if $0.entryPoint == entryPoint { $0.beginDrain() } }
+    }
+
     /// End of the grace period: close whatever is still open.
     func closeAll() {
         forEach { $0.forceClose() }

@@ -54,6 +54,12 @@ final class DownstreamHandler: ChannelDuplexHandler {
     private let sweeper: ConnectionSweeper
     private let accessLog: AccessLogBuffer?
     private var accessEntry: AccessLogEntry?
+    private let traffic: LoopTrafficStats
+    /// Labels and start of the exchange in progress, for /health and /metrics.
+    private var exchangeStarted = NIODeadline.uptimeNanoseconds(0)
+    private var exchangeMethod = MethodLabel.other
+    private var exchangeFrontend = ""
+    private var exchangeBackend = ""
     /// Where to report the outcome of the exchange (drr and circuit breakers), and when it started.
     private var feedback: (backend: BackendRuntime, server: Int, started: Duration)?
     /// The status the client got (or the failure maps to) for the exchange in progress.
@@ -100,10 +106,13 @@ final class DownstreamHandler: ChannelDuplexHandler {
         self.pool = loop.pool
         self.sweeper = loop.sweeper
         self.accessLog = loop.accessLog
+        traffic = loop.traffic
         facts = ForwardingFacts(clientIP: "", scheme: settings.isTLS ? "https" : "http", serverName: settings.serverName)
     }
 
     var clientIsWritable: Bool { context?.channel.isWritable ?? false }
+
+    var entryPoint: String { settings.name }
 
     /// The whole request body has been passed on (or there is none).
     private var requestBodyComplete: Bool {
@@ -216,6 +225,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
                 return
             case .invalid(let error):
                 input = nil
+                startUnroutedExchange(at: headStartedAt ?? .now())
                 settings.logger.debug("rejected request: \(error)")
                 respond(status: error.status, close: true)
                 return
@@ -250,7 +260,11 @@ final class DownstreamHandler: ChannelDuplexHandler {
             cachedRoutes = runtime.routes[settings.name] ?? []
         }
 
+        exchangeStarted = .now()
+        exchangeFrontend = ""
+        exchangeBackend = ""
         let decision: RoutingDecision = headBytes.withUnsafeReadableBytes { raw in
+            exchangeMethod = MethodLabel(UnsafeRawBufferPointer(rebasing: raw[head.method]))
             if let accessLog {
                 accessEntry = AccessLogEntry(clientIP: facts.clientIP, time: accessLog.timestamp(), head: head, raw: raw)
             }
@@ -307,6 +321,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
         guard let routed = runtime.firstMatch(request, in: cachedRoutes) else {
             return .respond(status: 404, location: nil)
         }
+        exchangeFrontend = routed.frontend.name
+        exchangeBackend = routed.frontend.backendName
         guard let backend = routed.backend else { return .respond(status: 503, location: nil) }
         let now = backend.needsFeedback ? MonotonicNow.duration() : .zero
         let server: UpstreamTarget
@@ -487,9 +503,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
         }
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
         accessEntry?.status = 101
-        writeAccessLog()
         exchangeStatus = 101
-        reportOutcome()
+        exchangeEnded()
         phase = .tunneling
         requestBody = .done
         if let rest = input {
@@ -542,9 +557,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
         }
         if responseStarted {
             settings.logger.warning("backend \(target?.name ?? "?") failed mid-response: \(failure)")
-            writeAccessLog()
             exchangeStatus = 502
-            reportOutcome()
+            exchangeEnded()
             closeClient()
             return
         }
@@ -568,8 +582,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     private func finishExchange() {
         guard let context else { return }
-        writeAccessLog()
-        reportOutcome()
+        exchangeEnded()
         target = nil
         replayableRequest = nil
         dechunker = nil
@@ -612,6 +625,27 @@ final class DownstreamHandler: ChannelDuplexHandler {
         closeAfterResponse = close
         requestBody = .done
         finishExchange()
+    }
+
+    /// A request answered before it could be routed (malformed, or its head never completed).
+    private func startUnroutedExchange(at started: NIODeadline) {
+        exchangeStarted = started
+        exchangeMethod = .other
+        exchangeFrontend = ""
+        exchangeBackend = ""
+    }
+
+    /// The exchange is over for the client: access log, drr/breaker feedback, traffic counters.
+    private func exchangeEnded() {
+        writeAccessLog()
+        reportOutcome()
+        let now = NIODeadline.now()
+        traffic.record(
+            .init(
+                entryPoint: settings.name, frontend: exchangeFrontend, backend: exchangeBackend, method: exchangeMethod,
+                status: exchangeStatus),
+            durationNanoseconds: Int64(now.uptimeNanoseconds &- exchangeStarted.uptimeNanoseconds),
+            nowNanoseconds: Int64(now.uptimeNanoseconds))
     }
 
     /// Tells the backend's drr meters and circuit breaker how the exchange went (status and latency).
@@ -701,6 +735,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
             if now >= started + ClientTimeouts.requestHead {
                 settings.logger.debug("request head not complete after \(ClientTimeouts.requestHead): 408")
                 input = nil
+                startUnroutedExchange(at: started)
                 respond(status: 408, close: true)
             }
         } else if input == nil, now >= idleSince + ClientTimeouts.idleKeepAlive {

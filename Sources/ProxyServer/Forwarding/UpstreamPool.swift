@@ -96,12 +96,13 @@ final class UpstreamPool: @unchecked Sendable {
     }
 }
 
-/// What each event loop of the group owns: its upstream pool, its client connections' sweeper and its
-/// access-log lines.
+/// What each event loop of the group owns: its upstream pool, its client connections' sweeper, its access-log
+/// lines and its traffic counters.
 final class LoopResources: Sendable {
     let pool: UpstreamPool
     let sweeper: ConnectionSweeper
     let accessLog: AccessLogBuffer?
+    let traffic = LoopTrafficStats()
 
     init(eventLoop: any EventLoop, maxIdlePerHost: Int, accessLog: AccessLogFile?, upstreamTLS: UpstreamTLS) {
         pool = UpstreamPool(eventLoop: eventLoop, maxIdlePerHost: maxIdlePerHost, tls: upstreamTLS)

@@ -22,8 +22,12 @@ public enum StartupError: Error, CustomStringConvertible {
 
 /// The running proxy: listeners from the static configuration, routes from the providers through the watcher.
 public final class Traefik: Sendable {
-    public let configuration: StaticConfiguration
+    /// The launch configuration; a reload (SIGHUP) may change its entry points.
+    public var configuration: StaticConfiguration { launch.withLock { $0 } }
     public let configFile: String?
+    private let launch: Mutex<StaticConfiguration>
+    /// Reads the launch configuration again (file and flags), for SIGHUP; nil: entry points never change.
+    private let reloadLaunchConfiguration: (@Sendable () throws -> StaticConfiguration)?
     public let proxy: ProxyServer
     private let accessLog: AccessLogFile?
     private let group: MultiThreadedEventLoopGroup
@@ -47,10 +51,12 @@ public final class Traefik: Sendable {
 
     /// - Parameter threads: event loops for the data path; one per core by default.
     /// - Throws: when `accessLogsFile` cannot be opened, or `rootCAs` cannot be read.
-    public init(configuration: StaticConfiguration, configFile: String?, logger: Logger, threads: Int = System.coreCount)
-        throws
-    {
-        self.configuration = configuration
+    public init(
+        configuration: StaticConfiguration, configFile: String?, logger: Logger, threads: Int = System.coreCount,
+        reloadLaunchConfiguration: (@Sendable () throws -> StaticConfiguration)? = nil
+    ) throws {
+        launch = Mutex(configuration)
+        self.reloadLaunchConfiguration = reloadLaunchConfiguration
         self.configFile = configFile
         self.logger = logger
         accessLog = try configuration.accessLogsFile.map { try AccessLogFile(path: $0) }
@@ -102,11 +108,13 @@ public final class Traefik: Sendable {
         let watched = providers.filter { ($0 as? FileProvider)?.watch ?? true }
         let task = Task { await watcher.run(watched) }
         watchTasks.withLock { $0.append(task) }
-        watchCertificates(of: listeners)
+        startCertificateWatch()
     }
 
-    /// SIGHUP: re-reads the routes file and the certificates now, without waiting for a poll or the throttle.
+    /// SIGHUP: re-reads the launch configuration's entry points, the routes file and the certificates now,
+    /// without waiting for a poll or the throttle.
     public func reload() async {
+        await reloadEntryPoints()
         if let file = try? Self.providers(configuration: configuration, configFile: configFile).first {
             let event: ProviderEvent
             do {
@@ -123,6 +131,43 @@ public final class Traefik: Sendable {
                 logger.error("entry point \(tls.entryPoint): \(error); keeping the current certificates")
             }
         }
+    }
+
+    /// Opens the entry points a new launch configuration adds, closes (gracefully) those it removes, and
+    /// re-opens those it changes; the others are not touched. A bad new entry point is logged and left closed.
+    /// Other global options take effect at the next start.
+    private func reloadEntryPoints() async {
+        guard let reloadLaunchConfiguration else { return }
+        let updated: StaticConfiguration
+        do {
+            updated = try reloadLaunchConfiguration()
+        } catch {
+            logger.error("reload: \(error); keeping the current entry points")
+            return
+        }
+        let current = configuration
+        guard updated.entryPoints != current.entryPoints || updated.defaultEntryPoints != current.defaultEntryPoints
+        else { return }
+        var merged = current
+        merged.entryPoints = updated.entryPoints
+        merged.defaultEntryPoints = updated.defaultEntryPoints
+        for (name, entryPoint) in current.entryPoints where updated.entryPoints[name] != entryPoint {
+            await proxy.stopListener(name)
+            listeners.withLock { $0.removeAll { $0.name == name } }
+            logger.info("entry point \(name) closed")
+        }
+        for name in updated.entryPoints.keys.sorted() where current.entryPoints[name] != updated.entryPoints[name] {
+            do {
+                let listener = try Self.entryPointListener(name, of: merged)
+                try await proxy.start([listener])
+                listeners.withLock { $0.append(listener) }
+            } catch {
+                logger.error("reload: \(error)")
+                merged.entryPoints[name] = nil
+            }
+        }
+        launch.withLock { $0 = merged }
+        await watcher.republish()
     }
 
     /// Compiles and publishes the merge of every provider's configuration. Invalid frontends are skipped with a
@@ -147,7 +192,7 @@ public final class Traefik: Sendable {
             logger.error("provider \(provider.rawValue): \(reason); keeping its last good configuration")
         case .applied, .throttled, .unchanged:
             received.withLock { $0 += 1 }
-            if outcome == .unchanged { logger.debug("provider \(provider.rawValue): configuration unchanged") }
+            logger.debug("provider \(provider.rawValue): update \(outcome)")
         }
     }
 
@@ -211,17 +256,21 @@ public final class Traefik: Sendable {
 
     /// Polls the certificate files of the TLS entry points and swaps in new certificates when they change (a
     /// renewed certificate needs no restart); a broken new file is logged and the current certificates stay.
-    private func watchCertificates(of listeners: [EntryPointListener]) {
-        let watched = listeners.compactMap(\.tls).filter { !$0.files.isEmpty }
-        guard !watched.isEmpty else { return }
-        let task = Task { [logger] in
-            var stamps = watched.map { tls in tls.files.map(FileStamp.init(path:)) }
+    /// Entry points opened by a reload are picked up on the next poll.
+    private func startCertificateWatch() {
+        let task = Task { [self] in
+            var stamps: [ObjectIdentifier: [FileStamp?]] = [:]
             while !Task.isCancelled {
-                try? await Task.sleep(for: Self.certificatePollInterval)
-                for (index, tls) in watched.enumerated() {
+                let watched = listeners.withLock { $0 }.compactMap(\.tls).filter { !$0.files.isEmpty }
+                for tls in watched {
                     let now = tls.files.map(FileStamp.init(path:))
-                    guard now != stamps[index] else { continue }
-                    stamps[index] = now
+                    let id = ObjectIdentifier(tls)
+                    guard let before = stamps[id] else {
+                        stamps[id] = now
+                        continue
+                    }
+                    guard now != before else { continue }
+                    stamps[id] = now
                     do {
                         try tls.reload()
                         logger.info("entry point \(tls.entryPoint): certificates reloaded")
@@ -229,6 +278,7 @@ public final class Traefik: Sendable {
                         logger.error("entry point \(tls.entryPoint): \(error); keeping the current certificates")
                     }
                 }
+                try? await Task.sleep(for: Self.certificatePollInterval)
             }
         }
         watchTasks.withLock { $0.append(task) }

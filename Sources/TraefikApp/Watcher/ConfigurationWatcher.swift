@@ -73,6 +73,11 @@ actor ConfigurationWatcher {
         }
     }
 
+    /// Publishes the current merge again (the entry points changed: the routes must be compiled anew).
+    func republish() {
+        publish(ConfigurationMerge.merge(current), current)
+    }
+
     private var now: Duration { ContinuousClock.now - origin }
 
     private func apply(_ updates: [(ProviderName, ProviderSnapshot)]) {

@@ -121,17 +121,29 @@ struct FileWatchTests {
             try await eventually(timeout: .seconds(20), "the opening edit is served") {
                 try await proxy.get("/opening", host: "h").status == 200
             }
+            let appliedWithOpening = proxy.traefik.configurationsApplied
             // …in which two more edits arrive, each seen by its own poll: only the last may be applied.
             let seen = proxy.traefik.providerUpdates
             try write("/middle")
-            try await eventually(timeout: .seconds(5), "the provider read the middle edit") {
+            try await eventually(timeout: .seconds(30), "the provider read the middle edit") {
                 proxy.traefik.providerUpdates > seen
             }
+            let seenMiddle = proxy.traefik.providerUpdates
             try write("/final")
+            try await eventually(timeout: .seconds(30), "the provider read the final edit") {
+                proxy.traefik.providerUpdates > seenMiddle
+            }
+            // Nothing was published between the opening edit and reading the final one: the middle edit waited
+            // in the throttle and the final one replaced it. (On a starved machine the polls can be so late that
+            // the period ends in between, and then applying the middle edit is right; the throttle's logic
+            // itself is unit-tested with a manual clock.)
+            let burstInOnePeriod = proxy.traefik.configurationsApplied == appliedWithOpening
+            var middleServed = false
             try await eventually(timeout: .seconds(20), "the final edit is served") {
-                #expect(try await proxy.get("/middle", host: "h").status == 404, "the intermediate edit was applied")
+                if try await proxy.get("/middle", host: "h").status != 404 { middleServed = true }
                 return try await proxy.get("/final", host: "h").status == 200
             }
+            if burstInOnePeriod { #expect(!middleServed, "the intermediate edit was applied") }
             #expect(try await proxy.get("/middle", host: "h").status == 404)
         }
         try await backend.stop()

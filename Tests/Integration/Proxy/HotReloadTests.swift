@@ -33,9 +33,10 @@ import Testing
             """
     }
 
-    /// Rewrites the harness's traefik.toml (it holds the routes) and reloads as SIGHUP does.
+    /// Rewrites the harness's traefik.toml (it holds the routes) and reloads as SIGHUP does. `{{PORT}}` stays
+    /// port 0 as at the start, so the entry point is unchanged.
     static func reload(_ proxy: ProxyHarness, _ text: String) async throws {
-        var resolved = text.replacingOccurrences(of: "{{PORT}}", with: String(proxy.port))
+        var resolved = text.replacingOccurrences(of: "{{PORT}}", with: "0")
         for (index, server) in proxy.backends.enumerated() {
             resolved = resolved.replacingOccurrences(of: "{{B\(index + 1)}}", with: String(server.port))
         }
@@ -137,6 +138,30 @@ import Testing
                 try await Self.reload(proxy, Self.config(generation: generation, twoServers: true))
             }
             #expect(names == ["whoami1", "whoami2", "whoami1", "whoami2"])
+        }
+    }
+
+    /// A reload that adds an entry point opens it, one that removes it closes it; the http entry point and its
+    /// keep-alive connection are not touched.
+    @Test func entryPointsOpenAndCloseOnReload() async throws {
+        try await ProxyHarness.with(backends: 2, toml: Self.config(generation: 0)) { proxy in
+            let client = try await HTTPTestClient.connect(port: proxy.port)
+            try await client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            let extraPort = try PortAllocator.freePort()
+            let withExtra = Self.config(generation: 0).replacingOccurrences(
+                of: "[file]",
+                with: "  [entryPoints.extra]\n  address = \"127.0.0.1:\(extraPort)\"\n[file]")
+                .replacingOccurrences(of: "defaultEntryPoints = [\"http\"]", with: "defaultEntryPoints = [\"http\", \"extra\"]")
+            try await Self.reload(proxy, withExtra)
+            #expect(try await HTTPTestClient.request(port: extraPort, target: "/", headers: [("Host", "h")]).status == 200)
+            try await client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            try await Self.reload(proxy, Self.config(generation: 0))
+            await #expect(throws: (any Error).self) { _ = try await HTTPTestClient.connect(port: extraPort) }
+            try await client.send("GET / HTTP/1.1\r\nHost: h\r\n\r\n")
+            #expect(try await client.readResponse().status == 200)
+            await client.close()
         }
     }
 

@@ -29,10 +29,12 @@ struct ProxyHarness {
         let file = directory.appendingPathComponent("traefik.toml")
         try text.write(to: file, atomically: true, encoding: .utf8)
         let loaded = try ConfigLoader.loadStatic(explicitFile: file.path)
-        var logger = Logger(label: "traefik-test")
-        logger.logLevel = .critical
+        var logger = Logger(label: "traefik-test \(directory.lastPathComponent)")
+        logger.logLevel = ProcessInfo.processInfo.environment["TRAEFIK_TEST_LOG"] == nil ? .critical : .debug
+        let path = file.path
         let traefik = try Traefik(
-            configuration: loaded.staticConfiguration, configFile: loaded.configFile, logger: logger, threads: threads)
+            configuration: loaded.staticConfiguration, configFile: loaded.configFile, logger: logger, threads: threads,
+            reloadLaunchConfiguration: { try ConfigLoader.loadStatic(explicitFile: path).staticConfiguration })
         try await traefik.start()
         guard let port = traefik.proxy.boundPort(of: "http") else {
             await traefik.stop(grace: .zero)
