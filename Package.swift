@@ -51,10 +51,23 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The web provider's listener: REST API, /health, /metrics, the dashboard. Control plane only.
+        .target(
+            name: "AdminAPI",
+            dependencies: [
+                "TraefikCore", "ConfigFormats",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TraefikApp",
             dependencies: [
-                "TraefikCore", "ConfigFormats", "Providers", "ProxyServer",
+                "TraefikCore", "ConfigFormats", "Providers", "ProxyServer", "AdminAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
@@ -88,15 +101,17 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "TraefikCore", "ConfigFormats", "ProxyServer", "Providers",
+                "TraefikCore", "ConfigFormats", "ProxyServer", "Providers", "AdminAPI",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOHTTP2", package: "swift-nio-http2"),
                 .product(name: "NIOHPACK", package: "swift-nio-http2"),
             ],
             path: "Tests/Unit",
-            exclude: ["AdminAPI", "AdminAPIDashboard"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -16,6 +16,8 @@ swift-traefik demo — http://127.0.0.1:8000, https://127.0.0.1:8443 (h2), :8001
   curl --http2 --cacert integration/fixtures/https/snitest.org.cert --resolve snitest.org:8443:127.0.0.1 \\
        https://snitest.org:8443/api/tls                      # HTTP/2 over TLS, SNI picks snitest.org's certificate
   curl -i -H 'Host: test.localhost' http://127.0.0.1:8001/a?b=1  # 302 to https://test.localhost:8443/a?b=1
+  open http://127.0.0.1:8080/dashboard/                       # the dashboard (providers, live health charts)
+  curl http://127.0.0.1:8080/api/providers                    # the REST API; /health and /metrics beside it
 Press Ctrl-C to stop.
 
 TXT

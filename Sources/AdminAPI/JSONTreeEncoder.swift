@@ -66,7 +66,7 @@ private final class TreeNode {
 private struct TreeEncoder: Encoder {
     let node: TreeNode
     let codingPath: [any CodingKey]
-    var userInfo: [CodingUserInfoKey: any Sendable] { [:] }
+    var userInfo: [CodingUserInfoKey: Any] { [:] }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
         node.makeObjectIfEmpty()

@@ -1,3 +1,4 @@
+import AdminAPI
 import ConfigFormats
 import Foundation
 import Logging
@@ -35,6 +36,14 @@ public final class Traefik: Sendable {
     private let watchTasks = Mutex<[Task<Void, Never>]>([])
     private let watcher: ConfigurationWatcher
     private let listeners = Mutex<[EntryPointListener]>([])
+    /// With `[web]`: PUT /api/providers/web feeds it.
+    private let webProvider: WebProvider?
+    private let adminServer = Mutex<AdminServer?>(nil)
+    /// Entry points waiting for a first configuration (only the web provider enabled, testable I16).
+    private let closedListeners = Mutex<[EntryPointListener]?>(nil)
+    private let lastDiagnostics = Mutex<[ConfigDiagnostic]>([])
+    private let lastReload = Mutex<Date?>(nil)
+    private let startedAt = ContinuousClock.now
     private let rejected = Mutex(0)
     private let received = Mutex(0)
     private let applied = Mutex(0)
@@ -62,6 +71,7 @@ public final class Traefik: Sendable {
         accessLog = try configuration.accessLogsFile.map { try AccessLogFile(path: $0) }
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         watcher = ConfigurationWatcher(throttle: configuration.providersThrottleDuration)
+        webProvider = configuration.web == nil ? nil : WebProvider()
         let entryPoints = Array(configuration.entryPoints.keys)
         let upstreamTLS = try Self.upstreamTLS(for: configuration)
         if configuration.insecureSkipVerify {
@@ -76,17 +86,22 @@ public final class Traefik: Sendable {
     /// Reopens the access log (SIGUSR1, for logrotate).
     public func reopenLogs() { accessLog?.reopen() }
 
-    /// Loads the routes, then binds every entry point. Throws with a message naming what is wrong.
+    /// Loads the routes, then binds every entry point (and the web API). Throws with a message naming what is wrong.
     public func start() async throws {
         let listeners = try entryPointListeners()
         if let missing = configuration.defaultEntryPoints.first(where: { configuration.entryPoints[$0] == nil }) {
             logger.warning("defaultEntryPoints names \(missing), which is not a defined entry point")  // D8
         }
-        let providers = try Self.providers(configuration: configuration, configFile: configFile)
+        let providers = try providers()
         guard !providers.isEmpty else {
             // As the original: with no provider there is no configuration, so the entry points stay closed (A5).
-            logger.error("no provider is enabled ([file] or --file): nothing to serve, entry points stay closed")
+            logger.error("no provider is enabled ([file], [web] or --file, --web): nothing to serve, entry points stay closed")
             return
+        }
+        if let web = configuration.web {
+            let server = try AdminServer(configuration: web, source: self, logger: logger)
+            try await server.start()
+            adminServer.withLock { $0 = server }
         }
         // The file's routes are read before listening: a broken file stops the start (issue 3), and the first
         // request already sees the routes.
@@ -101,8 +116,14 @@ public final class Traefik: Sendable {
         await watcher.start(
             with: initial, publish: { [self] merged, snapshots in publish(merged, from: snapshots) },
             observe: { [self] provider, outcome in observe(provider, outcome) })
-        try await proxy.start(listeners)
-        self.listeners.withLock { $0 = listeners }
+        if initial.isEmpty {
+            // Only the web provider: nothing to serve until its first PUT (testable I16).
+            closedListeners.withLock { $0 = listeners }
+            logger.info("entry points stay closed until the first PUT /api/providers/web")
+        } else {
+            try await proxy.start(listeners)
+            self.listeners.withLock { $0 = listeners }
+        }
         let watcher = self.watcher
         // An unwatched file was read above, once and for all.
         let watched = providers.filter { ($0 as? FileProvider)?.watch ?? true }
@@ -111,14 +132,24 @@ public final class Traefik: Sendable {
         startCertificateWatch()
     }
 
+    /// For the web API (TraefikAdminSource.swift).
+    func watcherConfigurations() async -> [ProviderName: DynamicConfiguration] { await watcher.configurations() }
+    func replaceWeb(_ configuration: DynamicConfiguration) { webProvider?.replace(with: configuration) }
+    var processStarted: ContinuousClock.Instant { startedAt }
+    var lastReloadTime: Date? { lastReload.withLock { $0 } }
+    var currentDiagnostics: [ConfigDiagnostic] { lastDiagnostics.withLock { $0 } }
+
+    /// The port the web API listens on (useful with port 0).
+    public var apiPort: Int? { adminServer.withLock { $0 }?.boundPort }
+
     /// SIGHUP: re-reads the launch configuration's entry points, the routes file and the certificates now,
     /// without waiting for a poll or the throttle.
     public func reload() async {
         await reloadEntryPoints()
-        if let file = try? Self.providers(configuration: configuration, configFile: configFile).first {
+        if let file = try? Self.fileProvider(configuration: configuration, configFile: configFile) {
             let event: ProviderEvent
             do {
-                event = .snapshot(try (file as! FileProvider).snapshot())
+                event = .snapshot(try file.snapshot())
             } catch {
                 event = .unavailable("\(error)")
             }
@@ -177,11 +208,26 @@ public final class Traefik: Sendable {
         let compiled = Self.compile(merged.configuration, for: configuration)
         let diagnostics = merged.diagnostics + merged.attributed(compiled.diagnostics, snapshots: snapshots)
         for diagnostic in diagnostics { logger.error("configuration: \(diagnostic)") }
+        lastDiagnostics.withLock { $0 = diagnostics }
+        lastReload.withLock { $0 = Date() }
         let runtime = ProxyRuntime(
             compiled, entryPoints: Array(configuration.entryPoints.keys), previous: proxy.store.runtime)
         proxy.store.publish(runtime)
         proxy.retireUnusedUpstreams()
         applied.withLock { $0 += 1 }
+        if snapshots[.web] != nil, let waiting = closedListeners.withLock({ listeners in
+            defer { listeners = nil }
+            return listeners
+        }) {
+            Task { [self] in
+                do {
+                    try await proxy.start(waiting)
+                    self.listeners.withLock { $0 = waiting }
+                } catch {
+                    logger.error("\(error)")
+                }
+            }
+        }
         logger.info("configuration applied: \(compiled.frontends.count) frontends, \(compiled.backends.count) backends")
     }
 
@@ -204,6 +250,7 @@ public final class Traefik: Sendable {
         }
         guard !alreadyStopped else { return }
         watchTasks.withLock { tasks in tasks.forEach { $0.cancel() } }
+        await adminServer.withLock { $0 }?.stop()
         await proxy.stop(grace: grace ?? configuration.graceTimeOut)
         try? await group.shutdownGracefully()
         accessLog?.close()
@@ -295,27 +342,32 @@ public final class Traefik: Sendable {
 
     /// The routes the file provider would serve (for `traefik check`); nil without `[file]`.
     public static func loadRoutes(configuration: StaticConfiguration, configFile: String?) throws -> DynamicConfiguration? {
-        try (providers(configuration: configuration, configFile: configFile).first as? FileProvider)?.load()
+        try fileProvider(configuration: configuration, configFile: configFile)?.load()
     }
 
-    /// The enabled providers (only the file provider exists so far; the launch configuration refuses the others).
+    /// The enabled providers, in the watcher's order (the launch configuration refuses the ones not built yet).
+    private func providers() throws -> [any ConfigurationProvider] {
+        var providers: [any ConfigurationProvider] = []
+        if let file = try Self.fileProvider(configuration: configuration, configFile: configFile) { providers.append(file) }
+        if let webProvider { providers.append(webProvider) }
+        return providers
+    }
+
     /// `[file]` alone reads the global configuration file itself; `filename` is relative to the working directory
     /// (as the original), or else to the configuration file's folder.
-    private static func providers(configuration: StaticConfiguration, configFile: String?) throws
-        -> [any ConfigurationProvider]
-    {
-        guard let file = configuration.file else { return [] }
+    private static func fileProvider(configuration: StaticConfiguration, configFile: String?) throws -> FileProvider? {
+        guard let file = configuration.file else { return nil }
         guard let filename = file.filename, !filename.isEmpty else {
             guard let configFile else {
                 throw StartupError.fileProvider("[file] without filename needs a configuration file")
             }
-            return [FileProvider(path: configFile, watch: file.watch)]
+            return FileProvider(path: configFile, watch: file.watch)
         }
         var path = filename
         if !filename.hasPrefix("/"), !FileManager.default.fileExists(atPath: filename), let configFile {
             let besideConfig = (configFile as NSString).deletingLastPathComponent + "/" + filename
             if FileManager.default.fileExists(atPath: besideConfig) { path = besideConfig }
         }
-        return [FileProvider(path: path, watch: file.watch)]
+        return FileProvider(path: path, watch: file.watch)
     }
 }

@@ -73,6 +73,11 @@ actor ConfigurationWatcher {
         }
     }
 
+    /// Every provider's configuration as applied (what `/api` shows).
+    func configurations() -> [ProviderName: DynamicConfiguration] {
+        current.mapValues(\.configuration)
+    }
+
     /// Publishes the current merge again (the entry points changed: the routes must be compiled anew).
     func republish() {
         publish(ConfigurationMerge.merge(current), current)

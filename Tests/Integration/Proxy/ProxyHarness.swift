@@ -13,7 +13,10 @@ struct ProxyHarness {
     let backends: [WhoamiServer]
     let directory: URL
 
-    static func start(backends count: Int = 2, toml: String, threads: Int = 2) async throws -> ProxyHarness {
+    /// - Parameter waitForHTTP: false when the `http` entry point may stay closed at start (`port` is then 0).
+    static func start(backends count: Int = 2, toml: String, threads: Int = 2, waitForHTTP: Bool = true) async throws
+        -> ProxyHarness
+    {
         var backends: [WhoamiServer] = []
         for index in 0..<count {
             let server = WhoamiServer(name: "whoami\(index + 1)")
@@ -36,7 +39,7 @@ struct ProxyHarness {
             configuration: loaded.staticConfiguration, configFile: loaded.configFile, logger: logger, threads: threads,
             reloadLaunchConfiguration: { try ConfigLoader.loadStatic(explicitFile: path).staticConfiguration })
         try await traefik.start()
-        guard let port = traefik.proxy.boundPort(of: "http") else {
+        guard let port = traefik.proxy.boundPort(of: "http") ?? (waitForHTTP ? nil : 0) else {
             await traefik.stop(grace: .zero)
             throw TestFailure("the http entry point is not listening")
         }
@@ -51,9 +54,10 @@ struct ProxyHarness {
 
     /// Runs `body` with a started harness and always stops it.
     static func with<T>(
-        backends count: Int = 2, toml: String, threads: Int = 2, _ body: (ProxyHarness) async throws -> T
+        backends count: Int = 2, toml: String, threads: Int = 2, waitForHTTP: Bool = true,
+        _ body: (ProxyHarness) async throws -> T
     ) async throws -> T {
-        let harness = try await start(backends: count, toml: toml, threads: threads)
+        let harness = try await start(backends: count, toml: toml, threads: threads, waitForHTTP: waitForHTTP)
         do {
             let result = try await body(harness)
             await harness.stop()
