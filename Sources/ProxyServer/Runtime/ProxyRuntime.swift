@@ -68,16 +68,21 @@ public final class BackendRuntime: Sendable {
 
     /// - Parameter previous: the backend of the same name before a reload that changed it (servers added or
     ///   removed): its circuit breaker, which watches the backend as a whole, carries on when its expression is
-    ///   the same.
+    ///   the same, and drr keeps the measurements of the servers that stay (registry by backend + server URL).
     init(_ configuration: CompiledBackend, previous: BackendRuntime? = nil) {
         self.configuration = configuration
         targets = configuration.servers.map(UpstreamTarget.init)
         var breaker = configuration.circuitBreaker.map { CircuitBreaker(expression: $0) }
-        if let previous, previous.configuration.circuitBreaker == configuration.circuitBreaker, breaker != nil {
-            breaker = previous.state.withLock { $0.breaker }
+        var balancer = BackendBalancer(backend: configuration)
+        if let previous {
+            let (oldBalancer, oldBreaker) = previous.state.withLock { ($0.balancer, $0.breaker) }
+            if previous.configuration.circuitBreaker == configuration.circuitBreaker, breaker != nil {
+                breaker = oldBreaker
+            }
+            balancer = BackendBalancer(backend: configuration, replacing: oldBalancer, of: previous.configuration)
         }
         needsFeedback = breaker != nil || configuration.method == .drr
-        state = Mutex(State(balancer: BackendBalancer(backend: configuration), breaker: breaker))
+        state = Mutex(State(balancer: balancer, breaker: breaker))
     }
 
     func pick(now: Duration) -> Pick {

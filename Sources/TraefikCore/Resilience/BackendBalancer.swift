@@ -20,6 +20,20 @@ public struct BackendBalancer: Sendable {
         self.init(method: backend.method, weights: backend.servers.map(\.weight))
     }
 
+    /// A balancer for a backend a reload changed: drr keeps the measurements of the servers (by URL) that stay.
+    public init(backend: CompiledBackend, replacing previous: BackendBalancer, of previousBackend: CompiledBackend) {
+        guard backend.method == .drr, let old = previous.dynamic else {
+            self.init(backend: backend)
+            return
+        }
+        let oldIndex = Dictionary(
+            previousBackend.servers.enumerated().map { ($1.url, $0) }, uniquingKeysWith: { first, _ in first })
+        self.init(method: .drr, weights: [])
+        dynamic = DynamicRoundRobin(
+            weights: backend.servers.map(\.weight), keepingMeasurementsOf: old,
+            previousIndex: backend.servers.map { oldIndex[$0.url] })
+    }
+
     /// The index of the next server, or nil when there are none.
     public mutating func next() -> Int? {
         dynamic?.next() ?? weighted?.next()

@@ -43,6 +43,17 @@ public struct DynamicRoundRobin: Sendable {
         isGood = Array(repeating: true, count: weights.count)
     }
 
+    /// A drr over a changed server list that keeps the failure measurements of the servers that stay, so a
+    /// reload does not make a failing server look healthy again. The weights start from the new originals.
+    /// - Parameter previousIndex: for each new server, its index in `previous`, or nil for a new server.
+    public init(weights: [Int], keepingMeasurementsOf previous: DynamicRoundRobin, previousIndex: [Int?]) {
+        self.init(weights: weights)
+        for (index, old) in previousIndex.enumerated() {
+            guard let old, meters.indices.contains(index), previous.meters.indices.contains(old) else { continue }
+            meters[index] = previous.meters[old]
+        }
+    }
+
     /// The index of the next server, or nil when there are none.
     public mutating func next() -> Int? {
         roundRobin.next()

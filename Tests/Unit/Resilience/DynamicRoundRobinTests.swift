@@ -38,6 +38,24 @@ struct DynamicRoundRobinTests {
         }
     }
 
+    @Test("A reload that adds a server keeps the measurements of the servers that stay")
+    func measurementsSurviveAChangedServerList() {
+        var before = DynamicRoundRobin(weights: [1, 1])
+        // Server 1 fails half of its requests for 12 s: its meter is ready and bad.
+        feed(&before, seconds: 0..<12, perServer: [(0, 10), (5, 5)])
+        #expect(before.failureRatios(now: .seconds(11))[1] > 0.4)
+        // New list: a new server first, then the two old ones (old index 1 is now index 2).
+        var after = DynamicRoundRobin(weights: [1, 1, 1], keepingMeasurementsOf: before, previousIndex: [nil, 0, 1])
+        let ratios = after.failureRatios(now: .seconds(11))
+        #expect(ratios[0] == 0)
+        #expect(ratios[2] > 0.4, "the failing server's measurements were lost")
+        #expect(after.currentWeights == [1, 1, 1])
+        // Without the carried measurements the new server would need its own 10 s before any rebalancing;
+        // the old ones are ready, so once the new one is, the failing server loses share at once.
+        feed(&after, seconds: 12..<23, perServer: [(0, 10), (0, 10), (5, 5)])
+        #expect(after.currentWeights[2] < after.currentWeights[0])
+    }
+
     @Test("Without failures drr is the plain weighted round robin")
     func plainRoundRobin() {
         var dynamic = DynamicRoundRobin(weights: [3, 0, 1])
