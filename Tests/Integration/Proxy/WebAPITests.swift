@@ -132,7 +132,7 @@ import TraefikApp
     }
 
     /// The dashboard in headless Chromium (installed by `make test`): frontends, backends and the health chart
-    /// render from the live API. The screenshots stay in the test's folder while it runs.
+    /// render from the live API. The screenshots are kept in test-artifacts/.
     @Test func dashboardRendersInABrowser() async throws {
         let toml = catchAllConfig() + Self.web
         try await ProxyHarness.with(backends: 1, toml: toml) { proxy in
@@ -140,7 +140,11 @@ import TraefikApp
             let port = try #require(proxy.traefik.apiPort)
             let script = TLSTests.fixtures.deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("scripts/dashboard-check.sh")
-            let screenshot = proxy.directory.appendingPathComponent("dashboard.png").path
+            // Kept after the run as a test artifact (ignored by git).
+            let artifacts = script.deletingLastPathComponent().deletingLastPathComponent()
+                .appendingPathComponent("test-artifacts")
+            try FileManager.default.createDirectory(at: artifacts, withIntermediateDirectories: true)
+            let screenshot = artifacts.appendingPathComponent("dashboard.png").path
             let outcome = try await ProcessRunner.run(
                 URL(fileURLWithPath: "/bin/bash"), [script.path, "http://127.0.0.1:\(port)", screenshot])
             #expect(outcome.status == 0, "\(outcome.stdout) \(outcome.stderr)")
