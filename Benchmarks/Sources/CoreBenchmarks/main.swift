@@ -1,8 +1,13 @@
 import MallocCounter
 import TraefikCore
 
+/// The cases to run: those whose name contains the first argument, or all of them (so that `perf stat` can
+/// watch one case alone).
+let nameFilter = CommandLine.arguments.dropFirst().first
+
 /// Runs `body` `iterations` times after a warm-up; prints ns and heap allocations per iteration.
 func measure(_ name: String, iterations: Int = 2_000_000, _ body: () -> Void) {
+    if let nameFilter, !name.contains(nameFilter) { return }
     for _ in 0..<10_000 { body() }
     let clock = ContinuousClock()
     let allocationsBefore = malloc_counter_total()
@@ -41,6 +46,22 @@ measure("breaker admit + drr pick + record (a request)") {
     if breaker.admit(now: now) == .pass, let server = drr.next() {
         breaker.record(status: 200, latency: latency, now: now)
         drr.record(server: server, status: 200, now: now)
+        blackHole(server)
+    }
+}
+
+// Background errors on every server: drr rates the servers on each response while a failure is in the window.
+var erringBreaker = CircuitBreaker(expression: expression)
+var erringDrr = BackendBalancer(method: .drr, weights: [1, 2, 3])
+var erringNow = Duration.seconds(1)
+var erringRequests = 0
+measure("the same with 1 % 502s spread over the servers") {
+    erringNow += step
+    erringRequests += 1
+    let status = erringRequests % 100 == 0 ? 502 : 200
+    if erringBreaker.admit(now: erringNow) == .pass, let server = erringDrr.next() {
+        erringBreaker.record(status: status, latency: latency, now: erringNow)
+        erringDrr.record(server: server, status: status, now: erringNow)
         blackHole(server)
     }
 }

@@ -28,6 +28,9 @@ public enum LaunchKeys {
             ("address", .value),
             ("tls", .table([("certificates", .list(certificate))])),
             ("redirect", .table([("entryPoint", .value), ("regex", .value), ("replacement", .value)])),
+            ("maxConnections", .value), ("maxRequestLineBytes", .value), ("maxHeaderBytes", .value),
+            ("maxHeaderLines", .value), ("readHeaderTimeout", .value), ("idleTimeout", .value),
+            ("bodyIdleTimeout", .value),
         ])
         return .table([
             ("entryPoints", .map(entryPoint)),

@@ -19,12 +19,41 @@ public struct EntryPointListener: Sendable {
     public var tls: ServerTLS?
     /// Set on an entry point that redirects every request.
     public var redirect: EntryPointRedirect?
+    public var limits: EntryPointLimits
 
-    public init(name: String, address: ListenAddress, tls: ServerTLS? = nil, redirect: EntryPointRedirect? = nil) {
+    public init(
+        name: String, address: ListenAddress, tls: ServerTLS? = nil, redirect: EntryPointRedirect? = nil,
+        limits: EntryPointLimits = EntryPointLimits()
+    ) {
         self.name = name
         self.address = address
         self.tls = tls
         self.redirect = redirect
+        self.limits = limits
+    }
+}
+
+/// `maxConnections` of one entry point, counted over every event loop.
+final class ConnectionLimit: Sendable {
+    private let maximum: Int
+    private let open = Atomic(0)
+
+    init(maximum: Int) { self.maximum = maximum }
+
+    /// Counts a new connection, or refuses it when the entry point is full.
+    func admit() -> Bool {
+        if open.wrappingAdd(1, ordering: .relaxed).newValue <= maximum { return true }
+        open.wrappingSubtract(1, ordering: .relaxed)
+        return false
+    }
+
+    func release() { open.wrappingSubtract(1, ordering: .relaxed) }
+}
+
+extension TimeAmount {
+    init(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
     }
 }
 
@@ -58,18 +87,31 @@ public final class ProxyServer: Sendable {
     /// Binds every listener; throws naming the entry point whose address cannot be bound.
     public func start(_ listeners: [EntryPointListener]) async throws {
         for listener in listeners {
+            let limits = listener.limits
             let settings = EntryPointSettings(
                 name: listener.name, isTLS: listener.tls != nil, redirect: listener.redirect, store: store,
+                limits: HTTPHeadLimits(
+                    maxRequestLine: limits.maxRequestLineBytes, maxHeaderBytes: limits.maxHeaderBytes,
+                    maxHeaderCount: limits.maxHeaderLines),
+                timeouts: ClientTimeouts(
+                    requestHead: TimeAmount(limits.readHeaderTimeout), idleKeepAlive: TimeAmount(limits.idleTimeout),
+                    bodyIdle: TimeAmount(limits.bodyIdleTimeout)),
                 serverName: serverName, logger: logger)
             let loops = self.loops
             let tls = listener.tls
+            let connectionLimit = limits.maxConnections > 0 ? ConnectionLimit(maximum: limits.maxConnections) : nil
             let bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
                 // TCP_NODELAY is set on the listener by the bootstrap and inherited by accepted sockets; options
                 // are set synchronously here because bootstrap child options cost a future chain per accept.
                 .childChannelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture {
+                    if let connectionLimit {
+                        // Full: the connection is closed at once (the client sees a reset), nothing is read.
+                        guard connectionLimit.admit() else { return channel.close() }
+                        channel.closeFuture.whenComplete { _ in connectionLimit.release() }
+                    }
+                    return channel.eventLoop.makeCompletedFuture {
                         let resources = loops.resources(for: channel.eventLoop)
                         if let tls {
                             try Self.addTLSHandlers(to: channel, tls: tls, settings: settings, resources: resources)

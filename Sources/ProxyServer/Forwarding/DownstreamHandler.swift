@@ -14,16 +14,19 @@ struct EntryPointSettings: Sendable {
     var redirect: EntryPointRedirect?
     var store: RuntimeStore
     var limits = HTTPHeadLimits()
+    var timeouts = ClientTimeouts()
     var serverName: String
     var logger: Logger
 }
 
-/// Timeouts of a client connection (decisions.md limits).
-enum ClientTimeouts {
+/// Timeouts of a client connection (decisions.md limits; configurable per entry point).
+struct ClientTimeouts: Sendable {
     /// Reading one request head, from its first byte: 408 past it.
-    static let requestHead = TimeAmount.seconds(10)
+    var requestHead = TimeAmount.seconds(10)
     /// An idle keep-alive connection is closed after this.
-    static let idleKeepAlive = TimeAmount.seconds(180)
+    var idleKeepAlive = TimeAmount.seconds(180)
+    /// A request body without progress for this long ends the exchange (not counted while we hold reading back).
+    var bodyIdle = TimeAmount.seconds(60)
 }
 
 /// The only handler of a client connection: scans each request head, routes it, and forwards the original
@@ -99,6 +102,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     // Timeouts, checked by the loop's sweeper.
     private var headStartedAt: NIODeadline?
+    /// When the request body last moved (nil when there is none in progress).
+    private var bodyProgressAt: NIODeadline?
     private var idleSince = NIODeadline.now()
 
     init(settings: EntryPointSettings, loop: LoopResources) {
@@ -253,6 +258,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         default: requestBody = .done
         }
         phase = .exchanging
+        bodyProgressAt = requestBodyComplete ? nil : .now()
 
         let runtime = settings.store.runtime
         if runtime !== cachedRuntime {
@@ -421,6 +427,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     private func forwardRequestBody(from buffer: inout ByteBuffer) {
         if let slice = takeRequestBody(from: &buffer) { sendUpstream(slice) }
+        bodyProgressAt = requestBodyComplete ? nil : .now()
     }
 
     /// Splits the bytes of the current request's body off the front of `buffer`.
@@ -709,6 +716,20 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     // MARK: timeouts
 
+    var readIsHeld: Bool { readHeld || waitingForUpstream }
+
+    func markBodyProgress(_ now: NIODeadline) { bodyProgressAt = requestBodyComplete ? nil : now }
+
+    /// The client stopped sending its request body: 408 if nothing was answered yet, else close.
+    func endStalledExchange() {
+        bodyProgressAt = nil
+        if responseStarted {
+            closeClient()
+        } else {
+            failExchange(status: 408, reason: "request body idle")
+        }
+    }
+
     /// The server is stopping: close now if idle, else after the response in flight (tunnels stay until forced).
     func beginDrain() {
         switch phase {
@@ -730,17 +751,35 @@ final class DownstreamHandler: ChannelDuplexHandler {
     /// Called about once a second by the sweeper: 408 for a request head that takes too long, close for an idle
     /// keep-alive connection.
     func checkTimeouts(now: NIODeadline) {
+        if phase == .exchanging, let progress = bodyProgressAt {
+            checkRequestBody(lastProgress: progress, now: now)
+            return
+        }
         guard phase == .awaitingHead else { return }
         if let started = headStartedAt {
-            if now >= started + ClientTimeouts.requestHead {
-                settings.logger.debug("request head not complete after \(ClientTimeouts.requestHead): 408")
+            if now >= started + settings.timeouts.requestHead {
+                settings.logger.debug("request head not complete after \(settings.timeouts.requestHead): 408")
                 input = nil
                 startUnroutedExchange(at: started)
                 respond(status: 408, close: true)
             }
-        } else if input == nil, now >= idleSince + ClientTimeouts.idleKeepAlive {
+        } else if input == nil, now >= idleSince + settings.timeouts.idleKeepAlive {
             closeClient()
         }
+    }
+}
+
+extension DownstreamHandler {
+    /// A request body that stopped moving: 408 before the response started, else the connection closes. Time in
+    /// which we hold reading back (the backend is slow to take the body, or still connecting) does not count.
+    fileprivate func checkRequestBody(lastProgress: NIODeadline, now: NIODeadline) {
+        if requestBodyComplete || readIsHeld {
+            markBodyProgress(now)
+            return
+        }
+        guard now >= lastProgress + settings.timeouts.bodyIdle else { return }
+        settings.logger.debug("request body idle for \(settings.timeouts.bodyIdle)")
+        endStalledExchange()
     }
 }
 

@@ -287,7 +287,8 @@ public final class Traefik: Sendable {
     {
         let entryPoint = configuration.entryPoints[name]!
         do {
-            var listener = EntryPointListener(name: name, address: try ListenAddress.parse(entryPoint.address))
+            var listener = EntryPointListener(
+                name: name, address: try ListenAddress.parse(entryPoint.address), limits: entryPoint.limits)
             // TLS is on only with at least one certificate (spec §3.2).
             if let certificates = entryPoint.tls?.certificates, !certificates.isEmpty {
                 listener.tls = try ServerTLS(entryPoint: name, certificates: certificates)

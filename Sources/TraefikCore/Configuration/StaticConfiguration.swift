@@ -125,15 +125,23 @@ public struct EntryPointConfig: Codable, Sendable, Equatable {
     /// TLS is on only when at least one certificate is configured (spec §3.2).
     public var tls: TLSConfig?
     public var redirect: RedirectConfig?
+    /// Connection and request limits (keys of the entry point's own table).
+    public var limits: EntryPointLimits
 
-    public init(address: String = ":80", tls: TLSConfig? = nil, redirect: RedirectConfig? = nil) {
+    public init(
+        address: String = ":80", tls: TLSConfig? = nil, redirect: RedirectConfig? = nil,
+        limits: EntryPointLimits = EntryPointLimits()
+    ) {
         self.address = address
         self.tls = tls
         self.redirect = redirect
+        self.limits = limits
     }
 
     enum CodingKeys: String, CodingKey {
         case address, tls, redirect
+        case maxConnections, maxRequestLineBytes, maxHeaderBytes, maxHeaderLines, readHeaderTimeout, idleTimeout
+        case bodyIdleTimeout
     }
 
     public init(from decoder: any Decoder) throws {
@@ -141,6 +149,15 @@ public struct EntryPointConfig: Codable, Sendable, Equatable {
         address = try container.decodeIfPresent(String.self, forKey: .address) ?? ":80"
         tls = try container.decodeIfPresent(TLSConfig.self, forKey: .tls)
         redirect = try container.decodeIfPresent(RedirectConfig.self, forKey: .redirect)
+        limits = try EntryPointLimits(reading: container)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(address, forKey: .address)
+        try container.encodeIfPresent(tls, forKey: .tls)
+        try container.encodeIfPresent(redirect, forKey: .redirect)
+        try limits.encode(into: &container)
     }
 }
 

@@ -21,7 +21,8 @@ public struct WeightedRoundRobin: Sendable, Equatable {
         // Within one full cycle of the index the current weight falls to at most the maximum
         // weight, which some server has, so this ends within two passes.
         while true {
-            index = (index + 1) % weights.count
+            // Wrapping by comparison: a remainder is a division, the slowest step of a pick.
+            index = index + 1 == weights.count ? 0 : index + 1
             if index == 0 {
                 currentWeight -= greatestCommonDivisor
                 if currentWeight <= 0 { currentWeight = maximumWeight }

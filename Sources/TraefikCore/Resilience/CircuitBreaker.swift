@@ -67,7 +67,7 @@ public struct CircuitBreaker: Sendable {
         case .standby:
             return .pass
         case .tripped(let until):
-            if now < until { return .fallback }
+            if now.isBefore(until) { return .fallback }
             let recoveryEnd = now + configuration.recoveryDuration
             state = .recovering(since: now, until: recoveryEnd)
             recoveryPassed = 0
@@ -82,7 +82,7 @@ public struct CircuitBreaker: Sendable {
     /// recorded as the status it was answered with (502, 504 or 500); no status as 0.
     public mutating func record(status: Int, latency: Duration, now: Duration) {
         metrics.record(status: status, latency: latency, now: now)
-        if let nextCheck, now < nextCheck { return }
+        if let nextCheck, now.isBefore(nextCheck) { return }
         nextCheck = now + configuration.checkPeriod
         if case .tripped = state { return }
         guard expression.evaluate(metrics.values(at: now)) else { return }

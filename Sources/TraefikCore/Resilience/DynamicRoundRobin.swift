@@ -32,6 +32,11 @@ public struct DynamicRoundRobin: Sendable {
     private var sample: [Double]
     private var isGood: [Bool]
     private var backoffUntil: Duration?
+    private var secondCache = WholeSecondCache()
+    /// Whether every meter is ready (once they are, they stay so).
+    private var metersAreReady = false
+    /// Whether `currentWeights == originalWeights`, kept so that a response compares no arrays.
+    private var weightsAreOriginal = true
 
     public init(weights: [Int]) {
         roundRobin = WeightedRoundRobin(weights: weights)
@@ -63,8 +68,9 @@ public struct DynamicRoundRobin: Sendable {
     /// and adjusts the weights when due. An index out of range is ignored.
     public mutating func record(server: Int, status: Int, now: Duration) {
         guard meters.indices.contains(server) else { return }
-        meters[server].record(isFailure: (500...504).contains(status), now: now)
-        adjustWeights(now: now)
+        let second = secondCache.wholeSeconds(of: now)
+        meters[server].record(isFailure: (500...504).contains(status), second: second)
+        adjustWeights(now: now, second: second)
     }
 
     /// Each server's failure ratio over the last 10 s (0 when it had no responses), for the API.
@@ -72,20 +78,23 @@ public struct DynamicRoundRobin: Sendable {
         meters.map { $0.rating(now: now) }
     }
 
-    private mutating func adjustWeights(now: Duration) {
-        guard meters.count >= 2, meters.allSatisfy({ $0.isReady }) else { return }
-        if let backoffUntil, now < backoffUntil { return }
+    /// - Parameter second: `now.wholeSeconds`.
+    private mutating func adjustWeights(now: Duration, second: Int64) {
+        guard meters.count >= 2 else { return }
+        if !metersAreReady {
+            metersAreReady = meters.allSatisfy { $0.isReady }
+            guard metersAreReady else { return }
+        }
+        if let backoffUntil, now.isBefore(backoffUntil) { return }
         // The healthy steady state, decided without rating and sorting: with no failure in any window no
         // server can stand out, and weights already at their originals have nothing to converge to.
-        if currentWeights == originalWeights {
-            let second = now.wholeSeconds
-            if !meters.contains(where: { $0.hasFailures(atSecond: second) }) { return }
-        }
+        if weightsAreOriginal, !meters.contains(where: { $0.hasFailures(atSecond: second) }) { return }
         let changed = markServers(now: now) ? growGoodServers() : convergeToOriginal()
         guard changed else { return }
         // Once back at the originals they stay as configured: dividing originals that share a
         // divisor would make them differ again and the convergence would never settle.
         if currentWeights != originalWeights { normaliseWeights() }
+        weightsAreOriginal = currentWeights == originalWeights
         roundRobin = WeightedRoundRobin(weights: currentWeights)
         backoffUntil = now + Self.backoff
     }
@@ -178,39 +187,39 @@ public struct DynamicRoundRobin: Sendable {
 /// counters (failures and the rest) have together written to 10 distinct seconds, as the
 /// original's ratio counter counts them; it never becomes unready again.
 struct FailureRatioMeter: Sendable {
-    private static let slotCount = 10
+    private typealias Slots = InlineArray<10, Slot>
+    private static let slotCount = Slots.count
     private static let readyTouches = 10
 
-    private var slotSeconds: [Int64]
-    private var failures: [UInt32]
-    private var successes: [UInt32]
+    /// One second's counts.
+    private struct Slot {
+        var second = Int64.min
+        var failures: UInt32 = 0
+        var successes: UInt32 = 0
+    }
+
+    /// Inline rather than arrays, so that recording touches no reference count.
+    private var slots = Slots(repeating: Slot())
     /// The last second each counter wrote to.
     private var lastFailureSecond: Int64?
     private var lastSuccessSecond: Int64?
+    /// The latest second a failure was recorded at (the last one unless the clock went back).
+    private var latestFailureSecond: Int64?
     private var touches = 0
-
-    init() {
-        slotSeconds = Array(repeating: Int64.min, count: Self.slotCount)
-        failures = Array(repeating: 0, count: Self.slotCount)
-        successes = Array(repeating: 0, count: Self.slotCount)
-    }
 
     var isReady: Bool { touches >= Self.readyTouches }
 
-    mutating func record(isFailure: Bool, now: Duration) {
-        let second = now.wholeSeconds
+    /// - Parameter second: the whole seconds of the response's time.
+    mutating func record(isFailure: Bool, second: Int64) {
         let slot = Int(second % Int64(Self.slotCount))
-        if slotSeconds[slot] != second {
-            slotSeconds[slot] = second
-            failures[slot] = 0
-            successes[slot] = 0
-        }
+        if slots[slot].second != second { slots[slot] = Slot(second: second) }
         if isFailure {
-            failures[slot] &+= 1
+            slots[slot].failures &+= 1
             if lastFailureSecond != second { countTouch() }
             lastFailureSecond = second
+            latestFailureSecond = max(latestFailureSecond ?? second, second)
         } else {
-            successes[slot] &+= 1
+            slots[slot].successes &+= 1
             if lastSuccessSecond != second { countTouch() }
             lastSuccessSecond = second
         }
@@ -222,8 +231,11 @@ struct FailureRatioMeter: Sendable {
 
     /// Whether any 500–504 response is in the window ending at `second`.
     func hasFailures(atSecond second: Int64) -> Bool {
-        for slot in slotSeconds.indices where failures[slot] > 0 {
-            if ResponseCounters.isInWindow(slotSeconds[slot], second: second) { return true }
+        // A slot's failures were recorded at its second, so none is in the window unless the latest is:
+        // this decides the healthy steady state without reading the slots.
+        guard let latestFailureSecond, latestFailureSecond > second - Int64(Self.slotCount) else { return false }
+        for slot in slots.indices where slots[slot].failures > 0 {
+            if ResponseCounters.isInWindow(slots[slot].second, second: second) { return true }
         }
         return false
     }
@@ -233,9 +245,9 @@ struct FailureRatioMeter: Sendable {
         let second = now.wholeSeconds
         var failureCount = 0
         var total = 0
-        for slot in slotSeconds.indices where ResponseCounters.isInWindow(slotSeconds[slot], second: second) {
-            failureCount += Int(failures[slot])
-            total += Int(failures[slot]) + Int(successes[slot])
+        for slot in slots.indices where ResponseCounters.isInWindow(slots[slot].second, second: second) {
+            failureCount += Int(slots[slot].failures)
+            total += Int(slots[slot].failures) + Int(slots[slot].successes)
         }
         return total == 0 ? 0 : Double(failureCount) / Double(total)
     }

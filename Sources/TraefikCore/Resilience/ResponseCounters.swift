@@ -1,18 +1,3 @@
-// Every call here takes `now`: the time since a fixed monotonic origin (for example the process
-// uptime), never negative. Nothing reads a clock, so tests drive the windows by hand.
-
-extension Duration {
-    /// Whole seconds of a non-negative duration, rounded down.
-    var wholeSeconds: Int64 { components.seconds }
-
-    /// Whole microseconds of a duration, rounded down; 0 when negative.
-    var wholeMicroseconds: UInt64 {
-        let (seconds, attoseconds) = components
-        guard seconds >= 0, attoseconds >= 0 else { return 0 }
-        return UInt64(seconds) &* 1_000_000 &+ UInt64(attoseconds / 1_000_000_000_000)
-    }
-}
-
 /// The half-open range of status codes `lowerBound ..< upperBound` that `ResponseCodeRatio`
 /// counts. Unlike `Range`, it may be written backwards (then it is empty), as in Go.
 public struct StatusCodeRange: Sendable, Hashable, CustomStringConvertible {
@@ -33,31 +18,36 @@ public struct StatusCodeRange: Sendable, Hashable, CustomStringConvertible {
 /// Slot `s % 10` holds second `s` and is cleared when a later second reuses it; a slot counts
 /// only while `now` is less than 10 s past its second. Recording costs O(1), without allocating.
 public struct ResponseCounters: Sendable {
-    public static let slotCount = 10
+    private typealias Slots = InlineArray<10, Slot>
+    public static let slotCount = Slots.count
     /// Status codes 0 (a response with no status, e.g. a hijacked connection) to 999 are counted
     /// one by one; any other value counts only in the totals.
     public static let trackedStatusCodes = 0..<1000
 
-    /// The second each slot holds, or `emptySlot`.
-    private var slotSeconds: [Int64]
-    private var totals: [UInt32]
-    private var networkErrors: [UInt32]
+    /// One second's totals.
+    private struct Slot {
+        /// The second the slot holds, or `emptySlot`.
+        var second = ResponseCounters.emptySlot
+        var total: UInt32 = 0
+        var networkErrors: UInt32 = 0
+    }
+
+    /// Inline rather than an array, so that recording touches no reference count.
+    private var slots = Slots(repeating: Slot())
     /// `slot * trackedStatusCodes.count + code`.
     private var statusCounts: [UInt32]
+    private var secondCache = WholeSecondCache()
 
     private static let emptySlot = Int64.min
 
     public init() {
-        slotSeconds = Array(repeating: Self.emptySlot, count: Self.slotCount)
-        totals = Array(repeating: 0, count: Self.slotCount)
-        networkErrors = Array(repeating: 0, count: Self.slotCount)
         statusCounts = Array(repeating: 0, count: Self.slotCount * Self.trackedStatusCodes.count)
     }
 
     public mutating func record(status: Int, now: Duration) {
-        let slot = slotForWriting(now: now)
-        totals[slot] &+= 1
-        if status == 502 || status == 504 { networkErrors[slot] &+= 1 }
+        let slot = slotForWriting(second: secondCache.wholeSeconds(of: now))
+        slots[slot].total &+= 1
+        if status == 502 || status == 504 { slots[slot].networkErrors &+= 1 }
         if Self.trackedStatusCodes.contains(status) {
             statusCounts[slot * Self.trackedStatusCodes.count + status] &+= 1
         }
@@ -65,15 +55,15 @@ public struct ResponseCounters: Sendable {
 
     /// Forgets everything recorded.
     public mutating func reset() {
-        for slot in slotSeconds.indices { slotSeconds[slot] = Self.emptySlot }
+        for slot in slots.indices { slots[slot].second = Self.emptySlot }
     }
 
     public func total(now: Duration) -> Int {
-        sumOverWindow(now: now) { Int(totals[$0]) }
+        sumOverWindow(now: now) { Int(slots[$0].total) }
     }
 
     public func networkErrorCount(now: Duration) -> Int {
-        sumOverWindow(now: now) { Int(networkErrors[$0]) }
+        sumOverWindow(now: now) { Int(slots[$0].networkErrors) }
     }
 
     /// Responses whose status is in `codes`.
@@ -89,23 +79,25 @@ public struct ResponseCounters: Sendable {
         }
     }
 
-    private mutating func slotForWriting(now: Duration) -> Int {
-        let second = now.wholeSeconds
+    @inline(__always)
+    private mutating func slotForWriting(second: Int64) -> Int {
         let slot = Int(second % Int64(Self.slotCount))
-        if slotSeconds[slot] != second {
-            slotSeconds[slot] = second
-            totals[slot] = 0
-            networkErrors[slot] = 0
-            let base = slot * Self.trackedStatusCodes.count
-            for index in base..<(base + Self.trackedStatusCodes.count) { statusCounts[index] = 0 }
-        }
+        if slots[slot].second != second { clear(slot: slot, for: second) }
         return slot
+    }
+
+    /// Once a second, so kept out of line.
+    @inline(never)
+    private mutating func clear(slot: Int, for second: Int64) {
+        slots[slot] = Slot(second: second)
+        let base = slot * Self.trackedStatusCodes.count
+        for index in base..<(base + Self.trackedStatusCodes.count) { statusCounts[index] = 0 }
     }
 
     private func sumOverWindow(now: Duration, _ valueOfSlot: (Int) -> Int) -> Int {
         let second = now.wholeSeconds
         var sum = 0
-        for slot in slotSeconds.indices where Self.isInWindow(slotSeconds[slot], second: second) {
+        for slot in slots.indices where Self.isInWindow(slots[slot].second, second: second) {
             sum += valueOfSlot(slot)
         }
         return sum

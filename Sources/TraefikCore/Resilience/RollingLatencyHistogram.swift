@@ -11,24 +11,27 @@
 /// period reuses it; the original rotated one sub-histogram per new sample instead, which keeps
 /// old data after an idle minute.
 public struct RollingLatencyHistogram: Sendable {
-    public static let periodCount = 6
-    public static let period = Duration.seconds(10)
+    private typealias Periods = InlineArray<6, Int64>
+    public static let periodCount = Periods.count
+    public static let period = Duration.seconds(periodSeconds)
+    private static let periodSeconds: Int64 = 10
     public static let highestTrackableMicroseconds: UInt64 = 3_600_000_000
 
-    /// The period each sub-histogram holds, or `emptyPeriod`.
-    private var periods: [Int64]
+    /// The period each sub-histogram holds, or `emptyPeriod`. Inline rather than an array, so that
+    /// recording touches one reference count (of `counts`) instead of two.
+    private var periods = Periods(repeating: emptyPeriod)
     /// `subHistogram * Buckets.count + bucket`.
     private var counts: [UInt32]
+    private var secondCache = WholeSecondCache()
 
     private static let emptyPeriod = Int64.min
 
     public init() {
-        periods = Array(repeating: Self.emptyPeriod, count: Self.periodCount)
         counts = Array(repeating: 0, count: Self.periodCount * Buckets.count)
     }
 
     public mutating func record(_ latency: Duration, now: Duration) {
-        let period = Self.periodNumber(now)
+        let period = Self.periodNumber(ofSecond: secondCache.wholeSeconds(of: now))
         let subHistogram = Int(period % Int64(Self.periodCount))
         let base = subHistogram * Buckets.count
         if periods[subHistogram] != period {
@@ -69,7 +72,7 @@ public struct RollingLatencyHistogram: Sendable {
 
     /// Which sub-histograms hold one of the last 6 periods (a bit set, so reading allocates nothing).
     private func liveSubHistograms(now: Duration) -> LiveSet {
-        let current = Self.periodNumber(now)
+        let current = Self.periodNumber(ofSecond: now.wholeSeconds)
         var live = LiveSet()
         for subHistogram in periods.indices {
             let period = periods[subHistogram]
@@ -79,8 +82,8 @@ public struct RollingLatencyHistogram: Sendable {
         return live
     }
 
-    private static func periodNumber(_ now: Duration) -> Int64 {
-        now.wholeSeconds / period.components.seconds
+    private static func periodNumber(ofSecond second: Int64) -> Int64 {
+        second / periodSeconds
     }
 
     /// A bit set over the 6 sub-histograms.
