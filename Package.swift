@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "traefik", targets: ["traefik"]),
+        .executable(name: "loadgen", targets: ["loadgen"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
@@ -17,6 +18,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Pure logic: configuration model, rules, balancers. Imports no NIO.
@@ -83,6 +85,27 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // loadgen's engine: ab-compatible HTTP/1 load generation on NIO (issue 9).
+        .target(
+            name: "LoadGen",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "Histogram", package: "hdrhistogram-swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "loadgen",
+            dependencies: [
+                "LoadGen",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         // `make run`'s demo backends: whoami servers from the fake farm.
         .executableTarget(name: "demo-backends", dependencies: ["FakeFarm"], swiftSettings: swiftSettings),
         // Test support and `make run`'s demo backends: whoami servers, ports, `eventually`.
@@ -101,7 +124,8 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "TraefikCore", "ConfigFormats", "ProxyServer", "Providers", "AdminAPI",
+                "TraefikCore", "ConfigFormats", "ProxyServer", "Providers", "AdminAPI", "LoadGen",
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
