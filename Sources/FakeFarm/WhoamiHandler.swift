@@ -64,7 +64,8 @@ final class WhoamiHandler: ChannelInboundHandler, RemovableChannelHandler {
         case .end:
             guard let head = request else { return }
             request = nil
-            let behaviour = WhoamiBehaviour(target: head.uri)
+            var behaviour = WhoamiBehaviour(target: head.uri)
+            if behaviour.delayMilliseconds == 0 { behaviour.delayMilliseconds = server.responseDelayMilliseconds }
             let echo = echoBody(for: head, context: context)
             if behaviour.delayMilliseconds > 0 {
                 pendingTimer = context.eventLoop.assumeIsolated().scheduleTask(

@@ -32,14 +32,19 @@ public final class WhoamiServer: Sendable {
     private let tls: NIOSSLContext?
     private let serverNames = NIOLockedValueBox<[String?]>([])
 
-    public init(name: String) {
+    /// Every answer waits this long unless the request's `?delay=` says otherwise (a slow server).
+    public let responseDelayMilliseconds: Int
+
+    public init(name: String, responseDelayMilliseconds: Int = 0) {
         self.name = name
+        self.responseDelayMilliseconds = responseDelayMilliseconds
         tls = nil
     }
 
     /// An HTTPS whoami server presenting the PEM certificate (chain) and key in these files.
     public init(name: String, certificateFile: String, keyFile: String) throws {
         self.name = name
+        responseDelayMilliseconds = 0
         let chain = try NIOSSLCertificate.fromPEMFile(certificateFile).map { NIOSSLCertificateSource.certificate($0) }
         var configuration = TLSConfiguration.makeServerConfiguration(
             certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: keyFile, format: .pem)))

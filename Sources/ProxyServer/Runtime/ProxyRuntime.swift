@@ -97,7 +97,7 @@ public final class BackendRuntime: Sendable {
     func record(server index: Int, status: Int, latency: Duration, now: Duration) {
         state.withLock { state in
             state.breaker?.record(status: status, latency: latency, now: now)
-            state.balancer.record(server: index, status: status, now: now)
+            state.balancer.record(server: index, status: status, latency: latency, now: now)
         }
     }
 

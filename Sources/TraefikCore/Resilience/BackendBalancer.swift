@@ -41,8 +41,8 @@ public struct BackendBalancer: Sendable {
 
     /// Records the response of server `server` for drr (a network failure as its mapped 502, 504
     /// or 500); wrr ignores it.
-    public mutating func record(server: Int, status: Int, now: Duration) {
-        dynamic?.record(server: server, status: status, now: now)
+    public mutating func record(server: Int, status: Int, latency: Duration = .zero, now: Duration) {
+        dynamic?.record(server: server, status: status, latency: latency, now: now)
     }
 
     public var originalWeights: [Int] {

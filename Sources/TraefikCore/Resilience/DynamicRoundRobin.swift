@@ -20,6 +20,8 @@ public struct DynamicRoundRobin: Sendable {
     public static let maximumWeight = 4096
     public static let backoff = Duration.seconds(10)
     public static let outlierFactor = 1.5
+    /// A response at least this slow marks its second as one to look at (see `markSlowServers`).
+    static let slowMarginMicroseconds: UInt64 = 20_000
 
     /// The configured weights (below 1 counted as 1).
     public let originalWeights: [Int]
@@ -65,17 +67,23 @@ public struct DynamicRoundRobin: Sendable {
     }
 
     /// Records the response of server `server` (a network failure as its mapped 502, 504 or 500)
-    /// and adjusts the weights when due. An index out of range is ignored.
-    public mutating func record(server: Int, status: Int, now: Duration) {
+    /// and how long it took, and adjusts the weights when due. An index out of range is ignored.
+    public mutating func record(server: Int, status: Int, latency: Duration = .zero, now: Duration) {
         guard meters.indices.contains(server) else { return }
         let second = secondCache.wholeSeconds(of: now)
-        meters[server].record(isFailure: (500...504).contains(status), second: second)
+        meters[server].record(
+            isFailure: (500...504).contains(status), latencyMicroseconds: latency.wholeMicroseconds, second: second)
         adjustWeights(now: now, second: second)
     }
 
     /// Each server's failure ratio over the last 10 s (0 when it had no responses), for the API.
     public func failureRatios(now: Duration) -> [Double] {
         meters.map { $0.rating(now: now) }
+    }
+
+    /// Each server's mean response time over the last 10 s (0 when it had no responses), for the API.
+    public func meanLatencies(now: Duration) -> [Duration] {
+        meters.map { .microseconds(Int64($0.meanLatencyMicroseconds(now: now))) }
     }
 
     /// - Parameter second: `now.wholeSeconds`.
@@ -86,9 +94,9 @@ public struct DynamicRoundRobin: Sendable {
             guard metersAreReady else { return }
         }
         if let backoffUntil, now.isBefore(backoffUntil) { return }
-        // The healthy steady state, decided without rating and sorting: with no failure in any window no
-        // server can stand out, and weights already at their originals have nothing to converge to.
-        if weightsAreOriginal, !meters.contains(where: { $0.hasFailures(atSecond: second) }) { return }
+        // The healthy steady state, decided without rating and sorting: with no failure and no slow response
+        // in any window no server can stand out, and weights at their originals have nothing to converge to.
+        if weightsAreOriginal, !meters.contains(where: { $0.hasFailuresOrSlowResponses(atSecond: second) }) { return }
         let changed = markServers(now: now) ? growGoodServers() : convergeToOriginal()
         guard changed else { return }
         // Once back at the originals they stay as configured: dividing originals that share a
@@ -114,12 +122,29 @@ public struct DynamicRoundRobin: Sendable {
         }
         let medianAbsoluteDeviation = Self.median(&sample, count: sampleCount)
         let limit = (median + medianAbsoluteDeviation) * Self.outlierFactor
-        var goodCount = 0
-        for index in ratings.indices {
-            isGood[index] = ratings[index] <= limit
-            if isGood[index] { goodCount += 1 }
-        }
+        for index in ratings.indices { isGood[index] = ratings[index] <= limit }
+        markSlowServers(now: now)
+        let goodCount = isGood.reduce(0) { $0 + ($1 ? 1 : 0) }
         return goodCount > 0 && goodCount < ratings.count
+    }
+
+    /// "Servers that perform better" (the seed) includes answering faster: a server whose mean response time
+    /// stands out like a failure ratio would — above (median + MAD) × 1.5 of all servers' means — and is at least
+    /// `slowMargin` above the median is bad too. The margin keeps sub-millisecond jitter from moving weights.
+    private mutating func markSlowServers(now: Duration) {
+        for index in meters.indices {
+            ratings[index] = meters[index].meanLatencyMicroseconds(now: now)
+            sample[index] = ratings[index]
+        }
+        let count = meters.count
+        let sampleCount = count.isMultiple(of: 2) ? count + 1 : count
+        if sampleCount > count { sample[count] = 0 }
+        let median = Self.median(&sample, count: sampleCount)
+        for index in 0..<sampleCount { sample[index] = abs(sample[index] - median) }
+        let medianAbsoluteDeviation = Self.median(&sample, count: sampleCount)
+        let limit = max(
+            (median + medianAbsoluteDeviation) * Self.outlierFactor, median + Double(Self.slowMarginMicroseconds))
+        for index in ratings.indices where ratings[index] > limit { isGood[index] = false }
     }
 
     private mutating func growGoodServers() -> Bool {
@@ -196,6 +221,7 @@ struct FailureRatioMeter: Sendable {
         var second = Int64.min
         var failures: UInt32 = 0
         var successes: UInt32 = 0
+        var latencyMicroseconds: UInt64 = 0
     }
 
     /// Inline rather than arrays, so that recording touches no reference count.
@@ -205,14 +231,20 @@ struct FailureRatioMeter: Sendable {
     private var lastSuccessSecond: Int64?
     /// The latest second a failure was recorded at (the last one unless the clock went back).
     private var latestFailureSecond: Int64?
+    /// The latest second a response of at least the slow margin was recorded at.
+    private var latestSlowSecond: Int64?
     private var touches = 0
 
     var isReady: Bool { touches >= Self.readyTouches }
 
     /// - Parameter second: the whole seconds of the response's time.
-    mutating func record(isFailure: Bool, second: Int64) {
+    mutating func record(isFailure: Bool, latencyMicroseconds: UInt64 = 0, second: Int64) {
         let slot = Int(second % Int64(Self.slotCount))
         if slots[slot].second != second { slots[slot] = Slot(second: second) }
+        slots[slot].latencyMicroseconds &+= latencyMicroseconds
+        if latencyMicroseconds >= DynamicRoundRobin.slowMarginMicroseconds {
+            latestSlowSecond = max(latestSlowSecond ?? second, second)
+        }
         if isFailure {
             slots[slot].failures &+= 1
             if lastFailureSecond != second { countTouch() }
@@ -227,6 +259,24 @@ struct FailureRatioMeter: Sendable {
 
     private mutating func countTouch() {
         touches = min(touches + 1, Self.readyTouches)
+    }
+
+    /// Whether a 500–504 or a slow response is in the window ending at `second` (then the servers are rated).
+    func hasFailuresOrSlowResponses(atSecond second: Int64) -> Bool {
+        if let latestSlowSecond, latestSlowSecond > second - Int64(Self.slotCount) { return true }
+        return hasFailures(atSecond: second)
+    }
+
+    /// Mean response time in the window; 0 when there are no responses.
+    func meanLatencyMicroseconds(now: Duration) -> Double {
+        let second = now.wholeSeconds
+        var sum: UInt64 = 0
+        var total = 0
+        for slot in slots.indices where ResponseCounters.isInWindow(slots[slot].second, second: second) {
+            sum &+= slots[slot].latencyMicroseconds
+            total += Int(slots[slot].failures) + Int(slots[slot].successes)
+        }
+        return total == 0 ? 0 : Double(sum) / Double(total)
     }
 
     /// Whether any 500–504 response is in the window ending at `second`.

@@ -136,4 +136,40 @@ struct ResilienceThroughProxyTests {
             #expect(goodShare > 0.7, "the healthy server got \(goodShare) of the requests")
         }
     }
+
+    /// A slow server (30 ms per answer, no errors) receives a smaller share under drr, measured over 1 000 requests.
+    @Test func drrShiftsTrafficAwayFromASlowServer() async throws {
+        let slow = WhoamiServer(name: "slow", responseDelayMilliseconds: 30)
+        try await slow.start()
+        let config = testEntryPoint + """
+            [backends]
+              [backends.dyn]
+                [backends.dyn.loadBalancer]
+                method = "drr"
+                [backends.dyn.servers.fast]
+                url = "http://127.0.0.1:{{B1}}"
+                [backends.dyn.servers.slow]
+                url = "http://127.0.0.1:\(slow.port)"
+            [frontends]
+              [frontends.f]
+              backend = "dyn"
+            """
+        try await ProxyHarness.with(backends: 1, toml: config) { proxy in
+            let clock = ContinuousClock()
+            let deadline = clock.now + .seconds(40)
+            func weights() -> [Int] {
+                proxy.traefik.proxy.store.runtime.healthViews().first { $0.name == "dyn" }?.servers.map(\.currentWeight) ?? []
+            }
+            // Steady load until drr has 10 s of measurements of both and moved the weights (spec §6.2).
+            while weights() == [1, 1], clock.now < deadline {
+                _ = try await proxy.get("/", host: "h")
+            }
+            #expect(weights() != [1, 1], "drr never adjusted the weights")
+            let slowBefore = slow.requestsServed
+            for _ in 0..<1000 { _ = try await proxy.get("/", host: "h") }
+            let slowShare = Double(slow.requestsServed - slowBefore) / 1000
+            #expect(slowShare < 0.3, "the slow server got \(slowShare) of the requests")
+        }
+        try await slow.stop()
+    }
 }

@@ -38,6 +38,24 @@ struct DynamicRoundRobinTests {
         }
     }
 
+    @Test("A slow server (no errors) loses share; servers a few ms apart do not")
+    func slowServerLosesShare() {
+        var balancer = DynamicRoundRobin(weights: [1, 1, 1])
+        var now = Duration.zero
+        var picks = [0, 0, 0]
+        // 40 s of traffic: server 2 answers in 200 ms, the others in 5 and 8 ms; nothing fails.
+        while now < .seconds(40) {
+            guard let server = balancer.next() else { break }
+            if now >= .seconds(30) { picks[server] += 1 }
+            let latency: Duration = server == 2 ? .milliseconds(200) : .milliseconds(server == 0 ? 5 : 8)
+            balancer.record(server: server, status: 200, latency: latency, now: now)
+            now += .milliseconds(10)
+        }
+        #expect(balancer.currentWeights[2] < balancer.currentWeights[0])
+        #expect(picks[2] * 4 < picks[0], "the slow server kept its share: \(picks)")
+        #expect(balancer.currentWeights[0] == balancer.currentWeights[1], "5 ms vs 8 ms is no outlier")
+    }
+
     @Test("A reload that adds a server keeps the measurements of the servers that stay")
     func measurementsSurviveAChangedServerList() {
         var before = DynamicRoundRobin(weights: [1, 1])
