@@ -4,7 +4,7 @@ DEBIAN_PACKAGES := curl openssl nginx apache2-utils wrk nghttp2-client chromium
 # Release builds turn off NIO's dynamic exclusivity checks too (measured in ../shared/notes/data-path-performance.md).
 RELEASE_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked
 
-.PHONY: build release run test deps bench microbench clean
+.PHONY: build release run test deps bench microbench soak clean
 
 build:
 	$(SWIFT) build
@@ -36,6 +36,11 @@ bench: release
 # ns and heap allocations per operation of the per-request pure logic (Benchmarks/, a package of its own).
 microbench:
 	cd Benchmarks && $(SWIFT) build $(RELEASE_FLAGS) --product CoreBenchmarks && .build/release/CoreBenchmarks
+
+# 10 minutes (SOAK_SECONDS) of mixed load with a reload every second; RSS and descriptors must stay flat.
+soak: release
+	$(SWIFT) build $(RELEASE_FLAGS) --product demo-backends
+	@scripts/soak.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
 
 clean:
 	rm -rf .build

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Reads a configuration file into a `ConfigNode`, choosing the format by extension (D25).
 public enum ConfigFile {
@@ -14,6 +15,14 @@ public enum ConfigFile {
         } catch {
             throw failure("cannot read the file as UTF-8 text: \(error.localizedDescription)")
         }
-        return try ConfigSource.parse(text: text, file: path)
+        if let cached = lastParsed.withLock({ $0[path] }), cached.text == text { return cached.node }
+        let node = try ConfigSource.parse(text: text, file: path)
+        lastParsed.withLock { $0[path] = (text, node) }
+        return node
     }
+
+    /// The last text parsed from each file and its tree. Reloads (SIGHUP, polls) re-read files that mostly did
+    /// not change; reusing the tree also avoids TOMLKit 0.6.0's leak, which never frees a parsed table (its
+    /// `TOMLTable` has no deinit), so only a changed file costs a parse.
+    private static let lastParsed = Mutex<[String: (text: String, node: ConfigNode)]>([:])
 }

@@ -286,6 +286,41 @@ struct LaunchConfigurationTests {
         try await backend.stop()
     }
 
+    /// Issue 10: SIGTERM with 20 requests of 2 s in flight: every one is answered 200, new connections are
+    /// refused, and the process exits 0.
+    @Test func sigtermWithTwentyRequestsInFlight() async throws {
+        let directory = try CommandLineTests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let backend = WhoamiServer(name: "slow20")
+        try await backend.start()
+        let port = try PortAllocator.freePort()
+        let config = try Self.write(
+            "graceTimeOut = 10\n[entryPoints]\n  [entryPoints.http]\n  address = \"127.0.0.1:\(port)\"\n[file]\n"
+                + Self.routes(backendPort: backend.port), to: "traefik.toml", in: directory)
+        try await Self.withRunning(["-c", config.path], in: directory, port: port) { process in
+            let before = backend.requestsServed
+            var clients: [HTTPTestClient] = []
+            for _ in 0..<20 {
+                let client = try await HTTPTestClient.connect(port: port)
+                try await client.send("GET /?delay=2000 HTTP/1.1\r\nHost: h\r\n\r\n")
+                clients.append(client)
+            }
+            try await eventually("the 20 requests reached the backend") { backend.requestsServed >= before + 20 }
+            process.terminate()
+            try await eventually("the listener is closed") {
+                (try? await HTTPTestClient.connect(port: port)) == nil
+            }
+            for client in clients {
+                #expect(try await client.readResponse(timeout: .seconds(15)).status == 200)
+                await client.close()
+            }
+            await ProcessRunner.waitForExit(process)
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0)
+        }
+        try await backend.stop()
+    }
+
     @Test func checkReportsEveryProblemAndVersionPrintsTheBuildDate() async throws {
         let directory = try CommandLineTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
