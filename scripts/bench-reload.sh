@@ -8,44 +8,15 @@ binary=$1
 bin_dir=$(dirname "$binary")
 WRK_D=${WRK_D:-10}; REPS=${REPS:-3}; PROBES=${PROBES:-20}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-reload.XXXXXX")
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-backend=$(free_port); port=$(free_port)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+source "$(dirname "$0")/proxy-lib.sh"
 trap cleanup EXIT
+backend=$(free_port); port=$(free_port)
 "$bin_dir/demo-backends" "$backend" >/dev/null 2>&1 & pids+=($!)
-rules() {  # generation
-  cat > "$work/rules.toml.new" <<CONF
-[backends]
-  [backends.b.servers.s]
-  url = "http://127.0.0.1:$backend"
-[frontends]
-  [frontends.main]
-  backend = "b"
-    [frontends.main.routes.r]
-    rule = "Path"
-    value = "/"
-  [frontends.probe]
-  backend = "b"
-  priority = 10
-    [frontends.probe.routes.r]
-    rule = "Path"
-    value = "/probe-$1"
-CONF
-  mv "$work/rules.toml.new" "$work/rules.toml"
-}
+rules() { write_rules "$work/rules.toml" "$1" wrr "http://127.0.0.1:$backend"; }
 rules 0
-cat > "$work/traefik.toml" <<CONF
-logLevel = "ERROR"
-providersThrottleDuration = "0s"
-[entryPoints]
-  [entryPoints.http]
-  address = "127.0.0.1:$port"
-[file]
-filename = "$work/rules.toml"
-CONF
+write_launch "$work/traefik.toml" "$port" "$work/rules.toml"
 "$binary" --configFile="$work/traefik.toml" 2>"$work/traefik.err" & traefik=$!; pids+=($traefik)
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done  # bounded wait to listen
+wait_listening "http://127.0.0.1:$port/"
 
 load() {  # prints "req/s errors"
   local out

@@ -10,46 +10,15 @@ bin_dir=$(dirname "$binary")
 SOAK_SECONDS=${SOAK_SECONDS:-600}; WARMUP=${WARMUP:-60}
 [ "$SOAK_SECONDS" -gt "$WARMUP" ] || { echo "soak: SOAK_SECONDS must exceed WARMUP ($WARMUP)"; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/soak.XXXXXX")
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-b1=$(free_port); b2=$(free_port); port=$(free_port)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+source "$(dirname "$0")/proxy-lib.sh"
 trap cleanup EXIT
+b1=$(free_port); b2=$(free_port); port=$(free_port)
 "$bin_dir/demo-backends" "$b1" "$b2" >/dev/null 2>&1 & pids+=($!)
-rules() {  # generation: the extra frontend's path changes, so every reload is a real one
-  cat > "$work/rules.toml.new" <<CONF
-[backends]
-  [backends.b]
-    [backends.b.loadBalancer]
-    method = "drr"
-    [backends.b.servers.s1]
-    url = "http://127.0.0.1:$b1"
-    [backends.b.servers.s2]
-    url = "http://127.0.0.1:$b2"
-[frontends]
-  [frontends.main]
-  backend = "b"
-  [frontends.extra]
-  backend = "b"
-  priority = 10
-    [frontends.extra.routes.r]
-    rule = "Path"
-    value = "/extra-$1"
-CONF
-  mv "$work/rules.toml.new" "$work/rules.toml"
-}
+rules() { write_rules "$work/rules.toml" "$1" drr "http://127.0.0.1:$b1" "http://127.0.0.1:$b2"; }
 rules 0
-cat > "$work/traefik.toml" <<CONF
-logLevel = "ERROR"
-providersThrottleDuration = "0s"
-[entryPoints]
-  [entryPoints.http]
-  address = "127.0.0.1:$port"
-[file]
-filename = "$work/rules.toml"
-CONF
+write_launch "$work/traefik.toml" "$port" "$work/rules.toml"
 "$binary" --configFile="$work/traefik.toml" 2>"$work/traefik.err" & proxy=$!; pids+=($proxy)
-for _ in $(seq 1 100); do curl -sf -o /dev/null "http://127.0.0.1:$port/" && break; sleep 0.1; done  # bounded wait to listen
+wait_listening "http://127.0.0.1:$port/"
 
 timeout $((SOAK_SECONDS + 30)) wrk -t1 -c50 -d"${SOAK_SECONDS}s" "http://127.0.0.1:$port/" > "$work/wrk.out" 2>&1 & pids+=($!)
 timeout $((SOAK_SECONDS + 30)) ab -q -r -t "$SOAK_SECONDS" -n 100000000 -c 10 "http://127.0.0.1:$port/" > "$work/ab.out" 2>&1 & pids+=($!)

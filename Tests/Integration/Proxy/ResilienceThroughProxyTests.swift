@@ -103,37 +103,47 @@ struct ResilienceThroughProxyTests {
         #expect(check.stderr.contains("column"))
     }
 
-    @Test func drrShiftsTrafficAwayFromAFailingServer() async throws {
-        let refusing = try RefusingPort()
-        defer { refusing.close() }
-        let config = testEntryPoint + """
+    /// A drr backend `dyn` over two servers (`first`, `second`: URLs).
+    static func drrConfig(first: String, second: String) -> String {
+        testEntryPoint + """
             [backends]
               [backends.dyn]
                 [backends.dyn.loadBalancer]
                 method = "drr"
-                [backends.dyn.servers.bad]
-                url = "http://127.0.0.1:\(refusing.port)"
-                [backends.dyn.servers.good]
-                url = "http://127.0.0.1:{{B1}}"
+                [backends.dyn.servers.a]
+                url = "\(first)"
+                [backends.dyn.servers.b]
+                url = "\(second)"
             [frontends]
               [frontends.f]
               backend = "dyn"
             """
+    }
+
+    /// Steady load until drr has 10 s of measurements of both servers and moved the weights (spec §6.2), then
+    /// 1 000 more requests; returns how many of those `server` answered.
+    static func shareAfterRebalancing(_ proxy: ProxyHarness, of server: WhoamiServer) async throws -> Int {
+        let clock = ContinuousClock()
+        let deadline = clock.now + .seconds(40)
+        func weights() -> [Int] {
+            proxy.traefik.proxy.store.runtime.healthViews().first { $0.name == "dyn" }?.servers.map(\.currentWeight) ?? []
+        }
+        while weights() == [1, 1], clock.now < deadline {
+            _ = try await proxy.get("/", host: "h")
+        }
+        #expect(weights() != [1, 1], "drr never adjusted the weights")
+        let before = server.requestsServed
+        for _ in 0..<1000 { _ = try await proxy.get("/", host: "h") }
+        return server.requestsServed - before
+    }
+
+    @Test func drrShiftsTrafficAwayFromAFailingServer() async throws {
+        let refusing = try RefusingPort()
+        defer { refusing.close() }
+        let config = Self.drrConfig(first: "http://127.0.0.1:\(refusing.port)", second: "http://127.0.0.1:{{B1}}")
         try await ProxyHarness.with(backends: 1, toml: config) { proxy in
-            // Steady load until drr has seen 10 s of both servers and raised the good one's weight (spec §6.2).
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(40)
-            func weights() -> [Int] {
-                proxy.traefik.proxy.store.runtime.healthViews().first { $0.name == "dyn" }?.servers.map(\.currentWeight) ?? []
-            }
-            while weights() == [1, 1], clock.now < deadline {
-                _ = try await proxy.get("/", host: "h")
-            }
-            #expect(weights() != [1, 1], "drr never adjusted the weights")
-            let servedBefore = proxy.backends[0].requestsServed
-            for _ in 0..<1000 { _ = try await proxy.get("/", host: "h") }
-            let goodShare = Double(proxy.backends[0].requestsServed - servedBefore) / 1000
-            #expect(goodShare > 0.7, "the healthy server got \(goodShare) of the requests")
+            let good = try await Self.shareAfterRebalancing(proxy, of: proxy.backends[0])
+            #expect(good > 700, "the healthy server got \(good) of 1 000 requests")
         }
     }
 
@@ -141,34 +151,10 @@ struct ResilienceThroughProxyTests {
     @Test func drrShiftsTrafficAwayFromASlowServer() async throws {
         let slow = WhoamiServer(name: "slow", responseDelayMilliseconds: 30)
         try await slow.start()
-        let config = testEntryPoint + """
-            [backends]
-              [backends.dyn]
-                [backends.dyn.loadBalancer]
-                method = "drr"
-                [backends.dyn.servers.fast]
-                url = "http://127.0.0.1:{{B1}}"
-                [backends.dyn.servers.slow]
-                url = "http://127.0.0.1:\(slow.port)"
-            [frontends]
-              [frontends.f]
-              backend = "dyn"
-            """
+        let config = Self.drrConfig(first: "http://127.0.0.1:{{B1}}", second: "http://127.0.0.1:\(slow.port)")
         try await ProxyHarness.with(backends: 1, toml: config) { proxy in
-            let clock = ContinuousClock()
-            let deadline = clock.now + .seconds(40)
-            func weights() -> [Int] {
-                proxy.traefik.proxy.store.runtime.healthViews().first { $0.name == "dyn" }?.servers.map(\.currentWeight) ?? []
-            }
-            // Steady load until drr has 10 s of measurements of both and moved the weights (spec §6.2).
-            while weights() == [1, 1], clock.now < deadline {
-                _ = try await proxy.get("/", host: "h")
-            }
-            #expect(weights() != [1, 1], "drr never adjusted the weights")
-            let slowBefore = slow.requestsServed
-            for _ in 0..<1000 { _ = try await proxy.get("/", host: "h") }
-            let slowShare = Double(slow.requestsServed - slowBefore) / 1000
-            #expect(slowShare < 0.3, "the slow server got \(slowShare) of the requests")
+            let slowCount = try await Self.shareAfterRebalancing(proxy, of: slow)
+            #expect(slowCount < 300, "the slow server got \(slowCount) of 1 000 requests")
         }
         try await slow.stop()
     }
