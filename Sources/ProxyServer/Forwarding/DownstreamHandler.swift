@@ -80,7 +80,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
     private var clientInputClosed = false
     private var facts: ForwardingFacts
     private var cachedRuntime: ProxyRuntime?
-    private var cachedRoutes: [RoutedFrontend] = []
+    private var cachedRoutes = EntryPointRoutes.none
 
     // The exchange in progress.
     private var upstream: UpstreamHandler?
@@ -263,7 +263,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         let runtime = settings.store.runtime
         if runtime !== cachedRuntime {
             cachedRuntime = runtime
-            cachedRoutes = runtime.routes[settings.name] ?? []
+            cachedRoutes = runtime.routes[settings.name] ?? .none
         }
 
         exchangeStarted = .now()
@@ -324,7 +324,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
             method: String(decoding: UnsafeRawBufferPointer(rebasing: raw[head.method]), as: UTF8.self),
             host: hostRange.map { String(decoding: UnsafeRawBufferPointer(rebasing: raw[$0]), as: UTF8.self) } ?? "",
             path: path, raw: raw, headers: head.headers)
-        guard let routed = runtime.firstMatch(request, in: cachedRoutes) else {
+        guard let routed = cachedRoutes.firstMatch(request) else {
             return .respond(status: 404, location: nil)
         }
         exchangeFrontend = routed.frontend.name

@@ -130,11 +130,30 @@ final class RoutedFrontend: Sendable {
     }
 }
 
+/// One entry point's frontends in match order (decision D5) and their index by literal Host, so that 1 000
+/// Host-routed frontends cost one dictionary lookup per request, not 1 000 comparisons.
+final class EntryPointRoutes: Sendable {
+    let frontends: [RoutedFrontend]
+    private let index: FrontendIndex
+
+    init(_ frontends: [RoutedFrontend]) {
+        self.frontends = frontends
+        index = FrontendIndex(requiredHosts: frontends.map(\.matcher.requiredHost))
+    }
+
+    static let none = EntryPointRoutes([])
+
+    /// The first frontend (in D5 order) whose rules all match.
+    func firstMatch<R: RoutableRequest>(_ request: R) -> RoutedFrontend? {
+        index.firstCandidate(forHost: request.host) { frontends[$0].matcher.matches(request) }.map { frontends[$0] }
+    }
+}
+
 /// An immutable view of the routing configuration. A request reads it once, at its start, and keeps it to its end.
 public final class ProxyRuntime: Sendable {
     public let compiled: CompiledConfiguration
     /// Per entry point, its frontends in match order (decision D5), backends resolved.
-    let routes: [String: [RoutedFrontend]]
+    let routes: [String: EntryPointRoutes]
     let backends: [String: BackendRuntime]
 
     /// Builds the runtime for `compiled`, keeping the balancer state of every backend whose configuration did not change.
@@ -149,19 +168,13 @@ public final class ProxyRuntime: Sendable {
             }
         }
         self.backends = backends
-        var routes: [String: [RoutedFrontend]] = [:]
+        var routes: [String: EntryPointRoutes] = [:]
         for name in entryPoints {
-            routes[name] = compiled.router(forEntryPoint: name).frontends.map {
+            routes[name] = EntryPointRoutes(compiled.router(forEntryPoint: name).frontends.map {
                 RoutedFrontend(frontend: $0, backend: backends[$0.backendName])
-            }
+            })
         }
         self.routes = routes
-    }
-
-    /// The first frontend of `entryPoint` (in D5 order) whose rules all match.
-    func firstMatch<R: RoutableRequest>(_ request: R, in routes: [RoutedFrontend]) -> RoutedFrontend? {
-        for route in routes where route.matcher.matches(request) { return route }
-        return nil
     }
 
     /// Every backend's breaker state and weights (what `/api` will show).

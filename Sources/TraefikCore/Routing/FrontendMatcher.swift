@@ -10,6 +10,9 @@ public struct FrontendMatcher: Sendable, Equatable {
             .map(\.element)
     }
 
+    /// A Host every match must have (routes are ANDed), when one route is a literal `Host` rule.
+    public var requiredHost: String? { rules.lazy.compactMap(\.literalHost).first }
+
     public func matches<Request: RoutableRequest>(_ request: Request) -> Bool {
         for rule in rules where !rule.matches(request) {
             return false

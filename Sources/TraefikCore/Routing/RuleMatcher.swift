@@ -78,6 +78,12 @@ public struct RuleMatcher: Sendable, Equatable {
         return RuleMatcher(kind: kind, value: value, condition: condition)
     }
 
+    /// The one Host this rule accepts, when it is a literal `Host` rule.
+    public var literalHost: String? {
+        if case .hostEquals(let host) = condition { return host }
+        return nil
+    }
+
     public func matches<Request: RoutableRequest>(_ request: Request) -> Bool {
         switch condition {
         case .hostEquals(let host):
