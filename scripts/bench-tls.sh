@@ -11,11 +11,9 @@ REPS=${REPS:-3}; WRK_D=${WRK_D:-10}; AB_N=${AB_N:-3000}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-tls.XXXXXX")
 cert=$root/integration/fixtures/https/snitest.com.cert
 key=$root/integration/fixtures/https/snitest.com.key
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
-backend=$(free_port); nginx_port=$(free_port); traefik_port=$(free_port); traefik_http=$(free_port)
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+source "$(dirname "$0")/proxy-lib.sh"
 trap cleanup EXIT
+backend=$(free_port); nginx_port=$(free_port); traefik_port=$(free_port); traefik_http=$(free_port)
 
 mkdir -p "$work/tmp" "$work/backend"
 body=$(printf 'Hostname: backend\n%.0s' {1..16})
@@ -73,10 +71,7 @@ defaultEntryPoints = ["https"]
 CONF
 "$binary" --configFile="$work/traefik.toml" 2>"$work/traefik.err" & traefik_pid=$!; pids+=($traefik_pid)
 for port in $nginx_port $traefik_port; do
-  for _ in $(seq 1 100); do
-    curl -sk -o /dev/null "https://127.0.0.1:$port/" && break
-    sleep 0.1  # waiting for a process to listen, bounded to 10 s
-  done
+  wait_listening "https://127.0.0.1:$port/"
 done
 
 # utime + stime of a process and its children still running (nginx's master and its worker).

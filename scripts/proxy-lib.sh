@@ -33,10 +33,10 @@ write_launch() {
   printf '  address = "127.0.0.1:%s"\n[file]\nfilename = "%s"\n' "$2" "$3" >> "$1"
 }
 
-# wait_listening URL: up to 10 s for URL to answer.
+# wait_listening URL: up to 10 s for URL to answer (https without checking the test certificate).
 wait_listening() {
   local _
-  for _ in $(seq 1 100); do curl -sf -o /dev/null "$1" && return 0; sleep 0.1; done
+  for _ in $(seq 1 100); do curl -sfk -o /dev/null "$1" && return 0; sleep 0.1; done
   echo "nothing answers on $1" >&2
   return 1
 }

@@ -330,7 +330,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
         exchangeFrontend = routed.frontend.name
         exchangeBackend = routed.frontend.backendName
         guard let backend = routed.backend else { return .respond(status: 503, location: nil) }
-        let now = backend.needsFeedback ? MonotonicNow.duration() : .zero
+        // The exchange's start (read once in handleRequest) is also the breaker's and drr's clock reading.
+        let now = backend.needsFeedback ? MonotonicNow.duration(exchangeStarted) : .zero
         let server: UpstreamTarget
         switch backend.pick(now: now) {
         case .fallback:
@@ -645,8 +646,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
     /// The exchange is over for the client: access log, drr/breaker feedback, traffic counters.
     private func exchangeEnded() {
         writeAccessLog()
-        reportOutcome()
         let now = NIODeadline.now()
+        reportOutcome(now: now)
         traffic.record(
             .init(
                 entryPoint: settings.name, frontend: exchangeFrontend, backend: exchangeBackend, method: exchangeMethod,
@@ -656,10 +657,10 @@ final class DownstreamHandler: ChannelDuplexHandler {
     }
 
     /// Tells the backend's drr meters and circuit breaker how the exchange went (status and latency).
-    private func reportOutcome() {
+    private func reportOutcome(now deadline: NIODeadline) {
         guard let feedback else { return }
         self.feedback = nil
-        let now = MonotonicNow.duration()
+        let now = MonotonicNow.duration(deadline)
         feedback.backend.record(server: feedback.server, status: exchangeStatus, latency: now - feedback.started, now: now)
     }
 

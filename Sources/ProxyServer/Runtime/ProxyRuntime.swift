@@ -111,7 +111,7 @@ public final class BackendRuntime: Sendable {
 
 /// The monotonic time the resilience state machines take (spec §7: an injected clock).
 enum MonotonicNow {
-    static func duration() -> Duration { .nanoseconds(Int64(NIODeadline.now().uptimeNanoseconds)) }
+    static func duration(_ deadline: NIODeadline = .now()) -> Duration { .nanoseconds(Int64(deadline.uptimeNanoseconds)) }
 }
 
 /// A frontend with its backend resolved, so routing a request needs no name lookups (a class: passed by reference).
