@@ -36,13 +36,13 @@ public struct FileProvider: ConfigurationProvider {
         return AsyncStream { continuation in
             let task = Task {
                 var lastSeen = FileStamp(path: provider.path)
-                continuation.yield(provider.currentEvent(exists: lastSeen != nil))
+                continuation.yield(provider.currentEvent(stamp: lastSeen))
                 while provider.watch && !Task.isCancelled {
                     try? await Task.sleep(for: provider.pollInterval)
                     let stamp = FileStamp(path: provider.path)
                     guard stamp != lastSeen else { continue }
                     lastSeen = stamp
-                    continuation.yield(provider.currentEvent(exists: stamp != nil))
+                    continuation.yield(provider.currentEvent(stamp: stamp))
                 }
                 continuation.finish()
             }
@@ -50,8 +50,11 @@ public struct FileProvider: ConfigurationProvider {
         }
     }
 
-    private func currentEvent(exists: Bool) -> ProviderEvent {
-        guard exists else { return .unavailable("\(path) is missing") }
+    /// The file as it is now: its routes, or why it cannot be used (SIGHUP reads it this way too).
+    public func currentEvent() -> ProviderEvent { currentEvent(stamp: FileStamp(path: path)) }
+
+    private func currentEvent(stamp: FileStamp?) -> ProviderEvent {
+        guard stamp != nil else { return .unavailable("\(path) is missing") }
         do {
             return .snapshot(try snapshot())
         } catch {

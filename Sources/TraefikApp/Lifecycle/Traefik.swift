@@ -147,13 +147,7 @@ public final class Traefik: Sendable {
     public func reload() async {
         await reloadEntryPoints()
         if let file = try? Self.fileProvider(configuration: configuration, configFile: configFile) {
-            let event: ProviderEvent
-            do {
-                event = .snapshot(try file.snapshot())
-            } catch {
-                event = .unavailable("\(error)")
-            }
-            await watcher.receive(event, from: .file, immediately: true)
+            await watcher.receive(file.currentEvent(), from: .file, immediately: true)
         }
         for tls in listeners.withLock({ $0 }).compactMap(\.tls) {
             do {
