@@ -1,6 +1,6 @@
 # swift-traefik — `make run` (demo) and `make test` (everything) are all a new user needs.
 SWIFT ?= swift
-DEBIAN_PACKAGES := curl openssl nginx apache2-utils wrk nghttp2-client chromium
+DEBIAN_PACKAGES := curl openssl nginx apache2-utils wrk nghttp2-client chromium etcd-server zookeeper
 # Release builds turn off NIO's dynamic exclusivity checks too (measured in ../shared/notes/data-path-performance.md).
 RELEASE_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked
 

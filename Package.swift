@@ -33,9 +33,34 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Go text/template (the subset provider templates use, decision D22). Pure Swift.
+        .target(name: "GoTemplate", swiftSettings: swiftSettings),
+        // A small HTTP/1.1 client for providers (etcd, Consul, Docker, Marathon): TCP, unix sockets, TLS.
+        .target(
+            name: "ProviderHTTP",
+            dependencies: [
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        // Key/value stores behind one protocol: etcd, Consul, ZooKeeper (native client), BoltDB (file reader).
+        .target(
+            name: "KVStores",
+            dependencies: [
+                "ProviderHTTP",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "Providers",
-            dependencies: ["TraefikCore", "ConfigFormats"],
+            dependencies: ["TraefikCore", "ConfigFormats", "KVStores", "GoTemplate"],
             swiftSettings: swiftSettings
         ),
         // The data path: entry points, routing, forwarding, upstream pools. Never imports Providers.
@@ -124,7 +149,8 @@ let package = Package(
         .testTarget(
             name: "UnitTests",
             dependencies: [
-                "TraefikCore", "ConfigFormats", "ProxyServer", "Providers", "AdminAPI", "LoadGen",
+                "TraefikCore", "ConfigFormats", "ProxyServer", "Providers", "AdminAPI", "LoadGen", "GoTemplate", "KVStores",
+                "ProviderHTTP",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -141,8 +167,10 @@ let package = Package(
         .testTarget(
             name: "IntegrationTests",
             dependencies: [
-                "TraefikApp", "ProxyServer", "TraefikCore", "ConfigFormats", "FakeFarm",
+                "TraefikApp", "ProxyServer", "TraefikCore", "ConfigFormats", "FakeFarm", "KVStores", "ProviderHTTP",
+                "Providers",
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ],
             path: "Tests/Integration",

@@ -144,6 +144,8 @@ extension LaunchFlags {
         LaunchFlag("etcd.endpoint", kind: .string, defaultValue: "127.0.0.1:4001", usage: "Etcd server endpoint"),
         LaunchFlag("etcd.filename", kind: .string, usage: templateUsage),
         LaunchFlag("etcd.prefix", kind: .string, defaultValue: "/traefik", usage: kvPrefixUsage),
+        LaunchFlag("etcd.version", kind: .string, defaultValue: "v2",
+                   usage: "Etcd API: v2 (keys API) or v3 (JSON gateway of etcd 3)"),
         LaunchFlag("etcd.watch", kind: .bool, defaultValue: "true", usage: watchUsage),
 
         LaunchFlag("zookeeper", kind: .section, usage: "Enable Zookeeper backend"),

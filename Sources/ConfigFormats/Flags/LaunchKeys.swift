@@ -60,7 +60,8 @@ public enum LaunchKeys {
             ])),
             ("consul", kvStore),
             ("consulCatalog", .table([("endpoint", .value), ("domain", .value)])),
-            ("etcd", kvStore),
+            ("etcd", .table([("endpoint", .value), ("prefix", .value), ("watch", .value), ("filename", .value),
+                             ("version", .value)])),
             ("zookeeper", kvStore),
             ("boltdb", kvStore),
         ])

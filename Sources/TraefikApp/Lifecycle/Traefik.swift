@@ -12,11 +12,13 @@ import TraefikCore
 public enum StartupError: Error, CustomStringConvertible {
     case invalidEntryPoint(name: String, reason: String)
     case fileProvider(String)
+    case provider(String)
 
     public var description: String {
         switch self {
         case .invalidEntryPoint(let name, let reason): "entry point \(name): \(reason)"
         case .fileProvider(let reason): "file provider: \(reason)"
+        case .provider(let reason): reason
         }
     }
 }
@@ -38,6 +40,8 @@ public final class Traefik: Sendable {
     private let listeners = Mutex<[EntryPointListener]>([])
     /// With `[web]`: PUT /api/providers/web feeds it.
     private let webProvider: WebProvider?
+    /// `[consul]`, `[etcd]`, `[zookeeper]`, `[boltdb]`.
+    private let kvProviders: [KVProvider]
     private let adminServer = Mutex<AdminServer?>(nil)
     /// Entry points waiting for a first configuration (only the web provider enabled, testable I16).
     private let closedListeners = Mutex<[EntryPointListener]?>(nil)
@@ -72,6 +76,7 @@ public final class Traefik: Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         watcher = ConfigurationWatcher(throttle: configuration.providersThrottleDuration)
         webProvider = configuration.web == nil ? nil : WebProvider()
+        kvProviders = try KVProviderSetup.providers(of: configuration, group: group, logger: logger)
         let entryPoints = Array(configuration.entryPoints.keys)
         let upstreamTLS = try Self.upstreamTLS(for: configuration)
         if configuration.insecureSkipVerify {
@@ -117,9 +122,10 @@ public final class Traefik: Sendable {
             with: initial, publish: { [self] merged, snapshots in publish(merged, from: snapshots) },
             observe: { [self] provider, outcome in observe(provider, outcome) })
         if initial.isEmpty {
-            // Only the web provider: nothing to serve until its first PUT (testable I16).
+            // No file: nothing to serve until a provider's first configuration (a PUT of the web provider, testable
+            // I16, or a first read of a store).
             closedListeners.withLock { $0 = listeners }
-            logger.info("entry points stay closed until the first PUT /api/providers/web")
+            logger.info("entry points stay closed until a provider sends its first configuration")
         } else {
             try await proxy.start(listeners)
             self.listeners.withLock { $0 = listeners }
@@ -137,17 +143,21 @@ public final class Traefik: Sendable {
     func replaceWeb(_ configuration: DynamicConfiguration) { webProvider?.replace(with: configuration) }
     var processStarted: ContinuousClock.Instant { startedAt }
     var lastReloadTime: Date? { lastReload.withLock { $0 } }
-    var currentDiagnostics: [ConfigDiagnostic] { lastDiagnostics.withLock { $0 } }
+    /// What the last published configuration left out and why (also in /api).
+    public var currentDiagnostics: [ConfigDiagnostic] { lastDiagnostics.withLock { $0 } }
 
     /// The port the web API listens on (useful with port 0).
     public var apiPort: Int? { adminServer.withLock { $0 }?.boundPort }
 
-    /// SIGHUP: re-reads the launch configuration's entry points, the routes file and the certificates now,
-    /// without waiting for a poll or the throttle.
+    /// SIGHUP: re-reads the launch configuration's entry points, the routes file, the key/value stores and the
+    /// certificates now, without waiting for a poll or the throttle.
     public func reload() async {
         await reloadEntryPoints()
         if let file = try? Self.fileProvider(configuration: configuration, configFile: configFile) {
             await watcher.receive(file.currentEvent(), from: .file, immediately: true)
+        }
+        for provider in kvProviders {
+            await watcher.receive(await provider.currentEvent(), from: provider.name, immediately: true)
         }
         for tls in listeners.withLock({ $0 }).compactMap(\.tls) {
             do {
@@ -209,7 +219,7 @@ public final class Traefik: Sendable {
         proxy.store.publish(runtime)
         proxy.retireUnusedUpstreams()
         applied.withLock { $0 += 1 }
-        if snapshots[.web] != nil, let waiting = closedListeners.withLock({ listeners in
+        if !snapshots.isEmpty, let waiting = closedListeners.withLock({ listeners in
             defer { listeners = nil }
             return listeners
         }) {
@@ -266,6 +276,7 @@ public final class Traefik: Sendable {
         }
         do {
             _ = try upstreamTLS(for: configuration)
+            _ = try KVProviderSetup.etcdVersion(configuration.etcd?.version)
         } catch {
             problems.append("\(error)")
         }
@@ -345,6 +356,7 @@ public final class Traefik: Sendable {
         var providers: [any ConfigurationProvider] = []
         if let file = try Self.fileProvider(configuration: configuration, configFile: configFile) { providers.append(file) }
         if let webProvider { providers.append(webProvider) }
+        providers += kvProviders
         return providers
     }
 

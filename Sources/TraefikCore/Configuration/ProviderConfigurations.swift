@@ -65,6 +65,8 @@ public struct KVProviderConfig: Codable, Sendable, Equatable {
     public var prefix: String?
     public var watch: Bool?
     public var filename: String?
+    /// etcd only: `v2` (the keys API, default) or `v3` (the JSON gateway of etcd 3).
+    public var version: String?
 
     /// The documented default endpoint of each store.
     public static func defaultEndpoint(store: String) -> String {

@@ -8,6 +8,11 @@ public enum ConfigurationMerge {
         var merged = MergedConfiguration()
         for provider in ProviderName.allCases {
             guard let snapshot = snapshots[provider] else { continue }
+            merged.diagnostics += snapshot.diagnostics.map { diagnostic in
+                var attributed = diagnostic
+                attributed.provider = provider
+                return attributed
+            }
             for (name, frontend) in snapshot.configuration.frontends
             where claim("frontends.\(name)", for: provider, locations: snapshot.locations, in: &merged) {
                 merged.configuration.frontends[name] = frontend
@@ -49,7 +54,7 @@ public struct MergedConfiguration: Sendable, Equatable {
     public var configuration: DynamicConfiguration
     /// `frontends.<name>` / `backends.<name>` → the provider whose definition is used.
     public var origins: [String: ProviderName]
-    /// Name clashes between providers, one per losing definition, in key-path order.
+    /// Name clashes between providers (one per losing definition) and what providers left out, in key-path order.
     public var diagnostics: [ConfigDiagnostic]
 
     public init(
