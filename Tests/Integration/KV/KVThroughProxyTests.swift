@@ -48,7 +48,7 @@ struct FakeEtcdRoutes: RouteStore {
     let version: String
     var section: String { "[etcd]\nendpoint = \"\(server.endpoint)\"\nversion = \"\(version)\"\n" }
     func write(_ values: [String: String]) async throws {
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) { server.put(key, value) }
+        for (key, value) in values.inWriteOrder { server.put(key, value) }
     }
     func dropConnections() async throws -> Bool {
         await server.dropConnections()
@@ -61,7 +61,7 @@ struct FakeConsulRoutes: RouteStore {
     let server: FakeConsulServer
     var section: String { "[consul]\nendpoint = \"\(server.endpoint)\"\n" }
     func write(_ values: [String: String]) async throws {
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) { server.put(String(key.dropFirst()), value) }
+        for (key, value) in values.inWriteOrder { server.put(String(key.dropFirst()), value) }
     }
     func dropConnections() async throws -> Bool {
         await server.dropConnections()
@@ -74,7 +74,7 @@ struct FakeZooKeeperRoutes: RouteStore {
     let server: FakeZooKeeperServer
     var section: String { "[zookeeper]\nendpoint = \"\(server.endpoint)\"\n" }
     func write(_ values: [String: String]) async throws {
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) { try await server.set(key, value) }
+        for (key, value) in values.inWriteOrder { try await server.set(key, value) }
     }
     func dropConnections() async throws -> Bool {
         try await server.dropAllConnections()
@@ -117,7 +117,7 @@ struct RealEtcdRoutes: RouteStore {
 
     func write(_ values: [String: String]) async throws {
         let client = try ProviderHTTPClient(endpoint: HTTPEndpoint(parsing: process.endpoint))
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) {
+        for (key, value) in values.inWriteOrder {
             let request: ProviderHTTPRequest
             if version == "v2" {
                 let form = "value=" + (value.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? value)
@@ -148,11 +148,21 @@ struct RealZooKeeperRoutes: RouteStore {
 
     var section: String { "[zookeeper]\nendpoint = \"\(process.endpoint)\"\n" }
     func write(_ values: [String: String]) async throws {
-        try await writer.put(values.sorted(by: { $0.key < $1.key }).map { KVEntry(key: $0.key, value: $0.value) })
+        try await writer.put(values.inWriteOrder.map { KVEntry(key: $0.key, value: $0.value) })
     }
     func stop() async {
         await writer.close()
         await process.stop()
+    }
+}
+
+extension Dictionary where Key == String, Value == String {
+    /// Key order, with each frontend's `backend` key after the others and `alias` last: a frontend without `backend`
+    /// is left out, so a store written key by key never shows a half-written frontend (one with no routes yet would
+    /// match every request), and an alias never points at a half-written configuration.
+    var inWriteOrder: [(key: String, value: String)] {
+        func rank(_ key: String) -> Int { key.hasSuffix("/alias") ? 2 : key.hasSuffix("/backend") ? 1 : 0 }
+        return sorted { (rank($0.key), $0.key) < (rank($1.key), $1.key) }
     }
 }
 
@@ -258,6 +268,7 @@ struct KVProxy {
             return keys
         }) { proxy in
             try await proxy.waitUntil("a.test", servedBy: "whoami1")
+            try await proxy.waitUntil("b.test", servedBy: "whoami1")
             // Writing under the configuration not in use changes nothing served.
             try await proxy.store.write(["/configs/2/frontends/fa/routes/r/value": "a.test"])
             let progress = NIOLockedValueBox(0)
