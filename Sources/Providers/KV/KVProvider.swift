@@ -71,7 +71,7 @@ public struct KVProvider: ConfigurationProvider {
         guard let value = tree.value(at: prefix + "/alias"), value.contains(where: { $0 != "/" && $0 != " " }) else {
             return nil
         }
-        return KVTree.normalised(value.trimmingCharacters(in: " "))
+        return KVTree.normalised(value.trimming(" "))
     }
 
     func event(for tree: KVTree, prefix effectivePrefix: String) -> ProviderEvent {
@@ -242,7 +242,7 @@ private final class KVWatchSet {
 }
 
 extension String {
-    fileprivate func trimmingCharacters(in character: Character) -> String {
+    fileprivate func trimming(_ character: Character) -> String {
         var view = self[...]
         while view.first == character { view = view.dropFirst() }
         while view.last == character { view = view.dropLast() }
