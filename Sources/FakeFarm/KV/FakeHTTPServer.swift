@@ -2,6 +2,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import NIOSSL
 
 /// A request as the fake KV servers see it: one per connection (clients send `Connection: close`).
 public struct FakeHTTPRequest: Sendable {
@@ -65,19 +66,34 @@ final class FakeHTTPServer: Sendable {
 
     let port: Int
 
-    private init(serverChannel: any Channel, connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>) throws {
+    private init(serverChannel: any Channel, connections: NIOLockedValueBox<[ObjectIdentifier: any Channel]>) {
         self.serverChannel = serverChannel
         self.connections = connections
-        guard let port = serverChannel.localAddress?.port else { throw FakeServerError("server has no local port") }
-        self.port = port
+        // A unix socket has no port.
+        port = serverChannel.localAddress?.port ?? 0
     }
 
     static func start(
         port: Int = 0,
         _ handle: @escaping @Sendable (FakeHTTPRequest, FakeHTTPResponder) -> Void
     ) async throws -> FakeHTTPServer {
+        try await start(listening: .loopback(port: port), handle)
+    }
+
+    /// Where a fake listens: a loopback TCP port (0: the kernel picks) or a unix socket file (replaced if present).
+    enum ListenAddress: Sendable {
+        case loopback(port: Int)
+        case unixSocket(path: String)
+    }
+
+    /// `tls`: a server context that every connection starts with (the fake Docker engine's `tcp://` + TLS).
+    static func start(
+        listening address: ListenAddress,
+        tls: NIOSSLContext? = nil,
+        _ handle: @escaping @Sendable (FakeHTTPRequest, FakeHTTPResponder) -> Void
+    ) async throws -> FakeHTTPServer {
         let connections = NIOLockedValueBox<[ObjectIdentifier: any Channel]>([:])
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+        let bootstrap = ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
                 let id = ObjectIdentifier(channel)
@@ -85,14 +101,19 @@ final class FakeHTTPServer: Sendable {
                 channel.closeFuture.whenComplete { _ in _ = connections.withLockedValue { $0.removeValue(forKey: id) } }
                 return channel.eventLoop.makeCompletedFuture {
                     let pipeline = channel.pipeline.syncOperations
+                    if let tls { try pipeline.addHandler(NIOSSLServerHandler(context: tls)) }
                     try pipeline.addHandler(HTTPResponseEncoder())
                     try pipeline.addHandler(ByteToMessageHandler(HTTPRequestDecoder()))
                     try pipeline.addHandler(FakeRequestHandler(handle: handle))
                 }
             }
-            .bind(host: "127.0.0.1", port: port)
-            .get()
-        return try FakeHTTPServer(serverChannel: channel, connections: connections)
+        let channel =
+            switch address {
+            case .loopback(let port): try await bootstrap.bind(host: "127.0.0.1", port: port).get()
+            case .unixSocket(let path):
+                try await bootstrap.bind(unixDomainSocketPath: path, cleanupExistingSocketFile: true).get()
+            }
+        return FakeHTTPServer(serverChannel: channel, connections: connections)
     }
 
     var openConnectionCount: Int { connections.withLockedValue { $0.count } }

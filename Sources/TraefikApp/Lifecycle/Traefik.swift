@@ -42,6 +42,7 @@ public final class Traefik: Sendable {
     private let webProvider: WebProvider?
     /// `[consul]`, `[etcd]`, `[zookeeper]`, `[boltdb]`.
     private let kvProviders: [KVProvider]
+    private let dockerProvider: DockerProvider?
     private let adminServer = Mutex<AdminServer?>(nil)
     /// Entry points waiting for a first configuration (only the web provider enabled, testable I16).
     private let closedListeners = Mutex<[EntryPointListener]?>(nil)
@@ -77,6 +78,7 @@ public final class Traefik: Sendable {
         watcher = ConfigurationWatcher(throttle: configuration.providersThrottleDuration)
         webProvider = configuration.web == nil ? nil : WebProvider()
         kvProviders = try KVProviderSetup.providers(of: configuration, group: group, logger: logger)
+        dockerProvider = try DockerProviderSetup.provider(of: configuration)
         let entryPoints = Array(configuration.entryPoints.keys)
         let upstreamTLS = try Self.upstreamTLS(for: configuration)
         if configuration.insecureSkipVerify {
@@ -149,12 +151,15 @@ public final class Traefik: Sendable {
     /// The port the web API listens on (useful with port 0).
     public var apiPort: Int? { adminServer.withLock { $0 }?.boundPort }
 
-    /// SIGHUP: re-reads the launch configuration's entry points, the routes file, the key/value stores and the
+    /// SIGHUP: re-reads the launch configuration's entry points, the routes file, the Docker engine, the key/value stores and the
     /// certificates now, without waiting for a poll or the throttle.
     public func reload() async {
         await reloadEntryPoints()
         if let file = try? Self.fileProvider(configuration: configuration, configFile: configFile) {
             await watcher.receive(file.currentEvent(), from: .file, immediately: true)
+        }
+        if let dockerProvider {
+            await watcher.receive(await dockerProvider.currentEvent(), from: .docker, immediately: true)
         }
         for provider in kvProviders {
             await watcher.receive(await provider.currentEvent(), from: provider.name, immediately: true)
@@ -277,6 +282,7 @@ public final class Traefik: Sendable {
         do {
             _ = try upstreamTLS(for: configuration)
             _ = try KVProviderSetup.etcdVersion(configuration.etcd?.version)
+            _ = try DockerProviderSetup.provider(of: configuration)
         } catch {
             problems.append("\(error)")
         }
@@ -356,6 +362,7 @@ public final class Traefik: Sendable {
         var providers: [any ConfigurationProvider] = []
         if let file = try Self.fileProvider(configuration: configuration, configFile: configFile) { providers.append(file) }
         if let webProvider { providers.append(webProvider) }
+        if let dockerProvider { providers.append(dockerProvider) }
         providers += kvProviders
         return providers
     }
