@@ -60,7 +60,7 @@ let package = Package(
         ),
         .target(
             name: "Providers",
-            dependencies: ["TraefikCore", "ConfigFormats", "KVStores", "GoTemplate"],
+            dependencies: ["TraefikCore", "ConfigFormats", "KVStores", "GoTemplate", "ProviderHTTP"],
             swiftSettings: swiftSettings
         ),
         // The data path: entry points, routing, forwarding, upstream pools. Never imports Providers.

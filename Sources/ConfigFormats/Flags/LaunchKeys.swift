@@ -59,7 +59,7 @@ public enum LaunchKeys {
                 ("tls", .table([("insecureSkipVerify", .value)])),
             ])),
             ("consul", kvStore),
-            ("consulCatalog", .table([("endpoint", .value), ("domain", .value)])),
+            ("consulCatalog", .table([("endpoint", .value), ("domain", .value), ("filename", .value)])),
             ("etcd", .table([("endpoint", .value), ("prefix", .value), ("watch", .value), ("filename", .value),
                              ("version", .value)])),
             ("zookeeper", kvStore),
