@@ -14,7 +14,9 @@ public struct LoadedConfiguration: Sendable {
 /// Finds, reads, merges and checks the launch configuration (seed "Launch configuration", issue 4).
 public enum ConfigLoader {
     /// Providers this version implements; enabling another one is an error, never silence.
-    public static let availableProviders: Set<String> = ["file", "web", "consul", "etcd", "zookeeper", "boltdb"]
+    public static let availableProviders: Set<String> = [
+        "file", "web", "marathon", "consul", "etcd", "zookeeper", "boltdb", "consulCatalog",
+    ]
 
     /// `/etc/traefik/`, `$HOME/.traefik/`, then the working directory, as the seed documents.
     public static func searchFolders(home: String? = ProcessInfo.processInfo.environment["HOME"]) -> [String] {
