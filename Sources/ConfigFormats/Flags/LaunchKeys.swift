@@ -59,7 +59,7 @@ public enum LaunchKeys {
                 ("tls", .table([("insecureSkipVerify", .value)])),
             ])),
             ("consul", kvStore),
-            ("consulCatalog", .table([("endpoint", .value), ("domain", .value)])),
+            ("consulCatalog", .table([("endpoint", .value), ("domain", .value), ("filename", .value)])),
             ("etcd", .table([("endpoint", .value), ("prefix", .value), ("watch", .value), ("filename", .value),
                              ("version", .value)])),
             ("zookeeper", kvStore),
@@ -142,25 +142,6 @@ public enum LaunchKeys {
             return nil
         } catch {
             return error.description
-        }
-    }
-
-    /// One error per provider section that is enabled in `tree` (a table, or `true`) but is not among
-    /// `available`: "provider docker is not available in this version".
-    public static func unavailableProviderErrors(in tree: ConfigNode, available: Set<String>) -> [ConfigError] {
-        let availableFolded = Set(available.map { $0.lowercased() })
-        return LaunchFlags.providerNames.compactMap { name in
-            guard !availableFolded.contains(name.lowercased()), let section = tree[name] else { return nil }
-            switch section.value {
-            case .table, .bool(true):
-                break
-            case .string(let text) where text.lowercased() == "true":
-                break
-            default:
-                return nil
-            }
-            return ConfigError(at: section.position, keyPath: key(of: name, in: tree),
-                               message: "provider \(name) is not available in this version")
         }
     }
 

@@ -11,7 +11,13 @@ public struct FakeHTTPRequest: Sendable {
     public var path: String
     /// Query parameters; a bare `recurse` maps to "".
     public var query: [String: String]
+    public var headers: [(name: String, value: String)]
     public var body: [UInt8]
+
+    /// The first value of header `name` (case-insensitive).
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
 }
 
 /// The connection a fake answers on. Answers are written through the channel, so they can come from any thread
@@ -160,7 +166,9 @@ private final class FakeRequestHandler: ChannelInboundHandler {
             self.head = nil
             let (path, query) = Self.split(head.uri)
             handle(
-                FakeHTTPRequest(method: head.method.rawValue, path: path, query: query, body: body),
+                FakeHTTPRequest(
+                    method: head.method.rawValue, path: path, query: query,
+                    headers: head.headers.map { ($0.name, $0.value) }, body: body),
                 FakeHTTPResponder(channel: context.channel))
         }
     }

@@ -1,5 +1,3 @@
-import ConfigFormats
-import Foundation
 import GoTemplate
 import TraefikCore
 
@@ -8,26 +6,10 @@ import TraefikCore
 /// every reload; a template or TOML error keeps the last good routes (reported as `unavailable`).
 enum KVTemplateRendering {
     static func event(templateFile: String, tree: KVTree, prefix: String) -> ProviderEvent {
-        do {
-            let text = try render(templateFile: templateFile, tree: tree, prefix: prefix)
-            let node = try TOMLSource.parse(text, file: "\(templateFile) (rendered)")
-            var decoder = ConfigDecoder()
-            return .snapshot(ProviderSnapshot(configuration: try decoder.decode(DynamicConfiguration.self, from: node)))
-        } catch {
-            return .unavailable("\(error)")
-        }
+        ProviderTemplate.event(templateFile: templateFile, data: data(prefix: prefix), functions: functions(tree: tree))
     }
 
-    static func render(templateFile: String, tree: KVTree, prefix: String) throws -> String {
-        let source: String
-        do {
-            source = try String(contentsOfFile: templateFile, encoding: .utf8)
-        } catch {
-            throw TemplateFileError(description: "cannot read template \(templateFile): \(error.localizedDescription)")
-        }
-        let template = try GoTemplate(parsing: source, name: templateFile, functions: functions(tree: tree))
-        return try template.render(.map(["Prefix": .string(prefix)]))
-    }
+    private static func data(prefix: String) -> TemplateValue { .map(["Prefix": .string(prefix)]) }
 
     /// The KV template functions of spec §12B.
     static func functions(tree: KVTree) -> TemplateFunctions {
@@ -69,8 +51,4 @@ enum KVTemplateRendering {
         default: ""
         }
     }
-}
-
-struct TemplateFileError: Error, CustomStringConvertible {
-    var description: String
 }

@@ -13,9 +13,6 @@ public struct LoadedConfiguration: Sendable {
 
 /// Finds, reads, merges and checks the launch configuration (seed "Launch configuration", issue 4).
 public enum ConfigLoader {
-    /// Providers this version implements; enabling another one is an error, never silence.
-    public static let availableProviders: Set<String> = ["file", "web", "docker", "consul", "etcd", "zookeeper", "boltdb"]
-
     /// `/etc/traefik/`, `$HOME/.traefik/`, then the working directory, as the seed documents.
     public static func searchFolders(home: String? = ProcessInfo.processInfo.environment["HOME"]) -> [String] {
         var folders = ["/etc/traefik"]
@@ -25,7 +22,7 @@ public enum ConfigLoader {
     }
 
     /// Precedence: arguments > file > defaults, key by key. Every problem is returned, one error each (unknown
-    /// keys with a "did you mean", wrong types, bad addresses, unavailable providers), so nothing starts
+    /// keys with a "did you mean", wrong types, bad addresses), so nothing starts
     /// half-configured. With no file at all the defaults apply (decision D26); a named file must exist.
     public static func load(flags: ParsedFlags) -> Result<LoadedConfiguration, ConfigProblems> {
         let file = flags.configFile ?? ConfigSource.find(in: searchFolders())
@@ -47,7 +44,6 @@ public enum ConfigLoader {
         }
         var problems = LaunchKeys.unknownKeyErrors(in: fileTree, unusedKeyPaths: decoder.unusedKeyPaths)
         problems += LaunchKeys.addressErrors(in: tree)
-        problems += LaunchKeys.unavailableProviderErrors(in: tree, available: availableProviders)
         if LogLevelName.parse(configuration.logLevel) == nil {
             problems.append(
                 ConfigError(

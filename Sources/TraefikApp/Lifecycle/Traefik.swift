@@ -43,6 +43,8 @@ public final class Traefik: Sendable {
     /// `[consul]`, `[etcd]`, `[zookeeper]`, `[boltdb]`.
     private let kvProviders: [KVProvider]
     private let dockerProvider: DockerProvider?
+    private let marathonProvider: MarathonProvider?
+    private let consulCatalogProvider: ConsulCatalogProvider?
     private let adminServer = Mutex<AdminServer?>(nil)
     /// Entry points waiting for a first configuration (only the web provider enabled, testable I16).
     private let closedListeners = Mutex<[EntryPointListener]?>(nil)
@@ -79,6 +81,8 @@ public final class Traefik: Sendable {
         webProvider = configuration.web == nil ? nil : WebProvider()
         kvProviders = try KVProviderSetup.providers(of: configuration, group: group, logger: logger)
         dockerProvider = try DockerProviderSetup.provider(of: configuration)
+        marathonProvider = try MarathonProviderSetup.provider(of: configuration)
+        consulCatalogProvider = try ConsulCatalogProviderSetup.provider(of: configuration)
         let entryPoints = Array(configuration.entryPoints.keys)
         let upstreamTLS = try Self.upstreamTLS(for: configuration)
         if configuration.insecureSkipVerify {
@@ -163,6 +167,12 @@ public final class Traefik: Sendable {
         }
         for provider in kvProviders {
             await watcher.receive(await provider.currentEvent(), from: provider.name, immediately: true)
+        }
+        if let marathonProvider {
+            await watcher.receive(await marathonProvider.currentEvent(), from: .marathon, immediately: true)
+        }
+        if let consulCatalogProvider {
+            await watcher.receive(await consulCatalogProvider.currentEvent(), from: .consulCatalog, immediately: true)
         }
         for tls in listeners.withLock({ $0 }).compactMap(\.tls) {
             do {
@@ -283,6 +293,8 @@ public final class Traefik: Sendable {
             _ = try upstreamTLS(for: configuration)
             _ = try KVProviderSetup.etcdVersion(configuration.etcd?.version)
             _ = try DockerProviderSetup.provider(of: configuration)
+            _ = try MarathonProviderSetup.provider(of: configuration)
+            _ = try ConsulCatalogProviderSetup.provider(of: configuration)
         } catch {
             problems.append("\(error)")
         }
@@ -363,7 +375,9 @@ public final class Traefik: Sendable {
         if let file = try Self.fileProvider(configuration: configuration, configFile: configFile) { providers.append(file) }
         if let webProvider { providers.append(webProvider) }
         if let dockerProvider { providers.append(dockerProvider) }
+        if let marathonProvider { providers.append(marathonProvider) }
         providers += kvProviders
+        if let consulCatalogProvider { providers.append(consulCatalogProvider) }
         return providers
     }
 

@@ -1,5 +1,4 @@
-// Provider sections of the launch configuration (seed `--help`, spec §2.4, §9–§12A). They are parsed and kept in
-// the model now; enabling a provider this version does not implement is reported at start (never ignored).
+// Provider sections of the launch configuration (seed `--help`, spec §2.4, §9–§12A).
 // Unset keys take the documented defaults however the provider is enabled (decision D24): see `resolved…`.
 
 /// `[web]`: the REST API, health and dashboard (spec §9).
@@ -53,10 +52,23 @@ public struct MarathonProviderConfig: Codable, Sendable, Equatable {
     public var networkInterface: String?
     public var watch: Bool?
     public var filename: String?
+    /// `[marathon.basic]`: HTTP basic authentication on every Marathon request.
+    public var basic: MarathonBasicAuthConfig?
+    /// `[marathon.TLS]`: only `insecureSkipVerify` is meaningful (spec §11.1); used for `https://` endpoints.
+    public var tls: MarathonTLSConfig?
 
     public var resolvedEndpoint: String { endpoint ?? "http://127.0.0.1:8080" }
     public var resolvedNetworkInterface: String { networkInterface ?? "eth0" }
     public var resolvedWatch: Bool { watch ?? true }
+}
+
+public struct MarathonBasicAuthConfig: Codable, Sendable, Equatable {
+    public var httpBasicAuthUser: String?
+    public var httpBasicPassword: String?
+}
+
+public struct MarathonTLSConfig: Codable, Sendable, Equatable {
+    public var insecureSkipVerify: Bool?
 }
 
 /// `[consul]`, `[etcd]`, `[zookeeper]`, `[boltdb]` (spec §12).
@@ -86,6 +98,8 @@ public struct KVProviderConfig: Codable, Sendable, Equatable {
 public struct ConsulCatalogProviderConfig: Codable, Sendable, Equatable {
     public var endpoint: String?
     public var domain: String?
+    /// A Go template replacing the built-in one (not in the seed; the same option as the other providers).
+    public var filename: String?
 
     public var resolvedEndpoint: String { endpoint ?? "127.0.0.1:8500" }
 }

@@ -325,12 +325,11 @@ struct LaunchConfigurationTests {
         let directory = try CommandLineTests.temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let config = try Self.write(
-            "logLevel = \"LOUD\"\n[entryPoints]\n  [entryPoints.http]\n  adress = \":80\"\n[marathon]\n", to: "bad.toml",
+            "logLevel = \"LOUD\"\n[entryPoints]\n  [entryPoints.http]\n  adress = \":80\"\n", to: "bad.toml",
             in: directory)
         let check = try await CommandLineTests.run(["check", "-c", config.path])
         #expect(check.status == 1)
         #expect(check.stderr.contains("bad.toml:4:3: entryPoints.http.adress: unknown key (did you mean address?)"))
-        #expect(check.stderr.contains("provider marathon is not available in this version"))
         #expect(check.stderr.contains("invalid log level \"LOUD\""))
         let good = try Self.write("[file]\n" + Self.routes(backendPort: 1), to: "good.toml", in: directory)
         #expect(try await CommandLineTests.run(["check", "-c", good.path]).status == 0)

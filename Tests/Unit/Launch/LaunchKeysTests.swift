@@ -75,18 +75,6 @@ import TraefikCore
         ])
     }
 
-    @Test func enabledProvidersThatAreNotAvailableAreErrors() throws {
-        let file = try TOMLSource.parse("[file]\n[marathon]\nendpoint = \"x\"\n", file: "traefik.toml")
-        let flags = try LaunchFlags.parse(["--docker", "--web", "--consul=false"])
-        let tree = flags.applying(to: file)
-        let errors = LaunchKeys.unavailableProviderErrors(in: tree, available: ["file", "web"])
-        #expect(errors.map(\.description) == [
-            "docker: provider docker is not available in this version",
-            "traefik.toml:2:2: marathon: provider marathon is not available in this version",
-        ])
-        #expect(LaunchKeys.unavailableProviderErrors(in: tree, available: Set(LaunchFlags.providerNames)).isEmpty)
-    }
-
     /// The four kinds of mistakes in a file each come out as one line with file, key path and position.
     @Test func everyKindOfMistakeIsOneLocatedLine() throws {
         func firstError(_ text: String) throws -> String {

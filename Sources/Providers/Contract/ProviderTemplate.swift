@@ -1,0 +1,43 @@
+import ConfigFormats
+import Foundation
+import GoTemplate
+import TraefikCore
+
+/// A provider's `filename` template (spec §12B, decision D22): read from disk at every reload, rendered with the
+/// provider's data and functions, and decoded as TOML routes. Any failure is `unavailable`, so the last good routes
+/// keep serving.
+enum ProviderTemplate {
+    static func event(templateFile: String, data: TemplateValue, functions: TemplateFunctions) -> ProviderEvent {
+        do {
+            let text = try render(templateFile: templateFile, data: data, functions: functions)
+            let node = try TOMLSource.parse(text, file: "\(templateFile) (rendered)")
+            var decoder = ConfigDecoder()
+            return .snapshot(ProviderSnapshot(configuration: try decoder.decode(DynamicConfiguration.self, from: node)))
+        } catch {
+            return .unavailable("\(error)")
+        }
+    }
+
+    static func render(templateFile: String, data: TemplateValue, functions: TemplateFunctions) throws -> String {
+        let source: String
+        do {
+            source = try String(contentsOfFile: templateFile, encoding: .utf8)
+        } catch {
+            throw TemplateFileError(description: "cannot read template \(templateFile): \(error.localizedDescription)")
+        }
+        return try GoTemplate(parsing: source, name: templateFile, functions: functions).render(data)
+    }
+
+    /// `replace old new s`: Go's `strings.Replace(s, old, new, -1)`, arguments ordered for pipelines.
+    static let replace: TemplateFunction = { arguments in
+        guard arguments.count == 3, let old = arguments[0].asString, let new = arguments[1].asString else {
+            throw TemplateFunctionError("replace takes old, new and a string")
+        }
+        let text = arguments[2].asString ?? arguments[2].printed
+        return .string(old.isEmpty ? text : text.replacingOccurrences(of: old, with: new))
+    }
+}
+
+struct TemplateFileError: Error, CustomStringConvertible {
+    var description: String
+}
