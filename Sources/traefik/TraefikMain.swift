@@ -81,18 +81,33 @@ enum TraefikMain {
             await traefik.stop(grace: .zero)
             fail(["\(error)"])
         }
+        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         let signals = Signals()
         signals.onReopen {
             destination.reopen()
             traefik.reopenLogs()
         }
-        signals.onReload {
-            logger.info("SIGHUP: re-reading the routes file and the certificates")
-            Task { await traefik.reload() }
+        // One reload at a time, so systemd sees RELOADING=1 … READY=1 in pairs; signals during a reload coalesce.
+        let (reloadRequests, requestReload) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        signals.onReload { requestReload.yield() }
+        let reloads = Task {
+            for await _ in reloadRequests {
+                logger.info("SIGHUP: re-reading the launch configuration, the routes file and the certificates")
+                notifier.reloading()
+                await traefik.reload()
+                notifier.ready()
+            }
         }
+        // After the signal handlers: systemd may send SIGHUP as soon as it sees READY=1.
+        notifier.ready()
+        let watchdog = notifier.startWatchdog()
         await signals.waitForTermination()
+        notifier.stopping()
         logger.info("shutting down: finishing requests in flight for up to \(configuration.graceTimeOut)")
+        requestReload.finish()
+        reloads.cancel()
         await traefik.stop()
+        watchdog?.cancel()
     }
 
     private static func load(_ flags: ParsedFlags) -> LoadedConfiguration {
@@ -118,7 +133,7 @@ enum TraefikMain {
 }
 
 /// SIGINT/SIGTERM: the first starts a graceful stop, a second exits at once (status 1). SIGUSR1 reopens log files;
-/// SIGHUP re-reads the routes file and the certificates.
+/// SIGHUP reloads (the launch configuration's entry points, the routes file, the certificates).
 final class Signals: @unchecked Sendable {
     private let queue = DispatchQueue(label: "signals")
     private let lock = NSLock()
