@@ -1,3 +1,4 @@
+import BuildStamp
 import ConfigFormats
 import Dispatch
 import Foundation
@@ -9,6 +10,7 @@ import TraefikCore
 /// `traefik [flags]`, `traefik version`, `traefik check [-c file]`: the seed's command line (issue 4).
 @main
 enum TraefikMain {
+    /// The version of an unstamped build (`make release VERSION=…` stamps another).
     static let version = "0.1.0-dev"
 
     static func main() async {
@@ -24,7 +26,7 @@ enum TraefikMain {
         }
         switch flags.subcommand {
         case .version:
-            print("\(version) built on the \(buildDate())")
+            print(versionLine())
         case .check:
             check(flags)
         case nil:
@@ -117,7 +119,19 @@ enum TraefikMain {
         }
     }
 
-    /// The executable's modification time: when it was linked.
+    /// `<version> built on the <date>` (spec §2.4), and the git commit when `make release` stamped one.
+    static func versionLine() -> String {
+        let version = stamped(traefik_build_version()) ?? version
+        let date = stamped(traefik_build_date()) ?? buildDate()
+        return "\(version) built on the \(date)" + (stamped(traefik_build_commit()).map { " from commit \($0)" } ?? "")
+    }
+
+    private static func stamped(_ value: UnsafePointer<CChar>) -> String? {
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+
+    /// The executable's modification time: when it was linked (for unstamped builds).
     private static func buildDate() -> String {
         let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         guard let date = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else {
