@@ -7,8 +7,14 @@ OPTIMIZED_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked
 RELEASE_FLAGS := $(OPTIMIZED_FLAGS) --static-swift-stdlib
 # `make release`: one stripped binary without the Swift runtime as a dependency.
 DIST := dist
+# Installation (`make install PREFIX=/usr/local`; DESTDIR for staging; TRAEFIK_BINARY to install another build).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+TRAEFIK_BINARY ?= $(DIST)/traefik
 
-.PHONY: build release release-check run test deps bench microbench soak clean
+.PHONY: build release release-check install uninstall run test deps bench microbench soak clean
 
 build:
 	$(SWIFT) build
@@ -29,6 +35,25 @@ release:
 release-check: release
 	$(SWIFT) build --build-tests
 	TRAEFIK_RELEASE_BINARY=$(CURDIR)/$(DIST)/traefik $(SWIFT) test --skip-build --filter StaticBinaryTests
+
+install:
+	@test -x $(TRAEFIK_BINARY) || { echo "$(TRAEFIK_BINARY) is missing: run make release first" >&2; exit 1; }
+	install -D -m 755 $(TRAEFIK_BINARY) $(DESTDIR)$(BINDIR)/traefik
+	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/traefik
+	@# The sample configuration never replaces one that is there.
+	test -e $(DESTDIR)$(SYSCONFDIR)/traefik/traefik.toml || \
+		install -m 644 packaging/traefik.toml $(DESTDIR)$(SYSCONFDIR)/traefik/traefik.toml
+	install -d -m 755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' packaging/traefik.service \
+		> $(DESTDIR)$(UNITDIR)/traefik.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/traefik.service
+
+# Removes what install added; a traefik.toml that differs from the sample (edited, or there before) stays.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/traefik $(DESTDIR)$(UNITDIR)/traefik.service
+	if cmp -s packaging/traefik.toml $(DESTDIR)$(SYSCONFDIR)/traefik/traefik.toml; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/traefik/traefik.toml; fi
+	rmdir $(DESTDIR)$(SYSCONFDIR)/traefik 2>/dev/null || true
 
 # Builds, starts two whoami backends (127.0.0.1:8081, :8082) and the proxy on demo/traefik.toml (:8000).
 run:
