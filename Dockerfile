@@ -1,5 +1,5 @@
 # swift-traefik image: built with the Swift toolchain, run from a slim base holding only the static, stripped
-# binary (it needs libc, libstdc++, libgcc_s and zlib, all in debian:bookworm-slim; no Swift runtime).
+# binary (it needs libc, libm, libstdc++ and libgcc_s, all in debian:bookworm-slim; no Swift runtime).
 #   docker build --build-arg VERSION=1.0.0 --build-arg COMMIT=$(git rev-parse --short=12 HEAD) -t swift-traefik .
 # docker-compose.yml's demo builds it.
 FROM swift:6.3-bookworm AS build
