@@ -2,15 +2,58 @@
 SWIFT ?= swift
 DEBIAN_PACKAGES := curl openssl nginx apache2-utils wrk nghttp2-client chromium etcd-server zookeeper
 # Release builds turn off NIO's dynamic exclusivity checks too (measured in ../shared/notes/data-path-performance.md).
-RELEASE_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked
+# This package's release builds all link the Swift runtime in: toggling --static-swift-stdlib recompiles every module.
+OPTIMIZED_FLAGS := -c release -Xswiftc -enforce-exclusivity=unchecked
+RELEASE_FLAGS := $(OPTIMIZED_FLAGS) --static-swift-stdlib
+# `make release`: one stripped binary without the Swift runtime as a dependency.
+DIST := dist
+# Installation (`make install PREFIX=/usr/local`; DESTDIR for staging; TRAEFIK_BINARY to install another build).
+PREFIX ?= /usr/local
+BINDIR ?= $(PREFIX)/bin
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+TRAEFIK_BINARY ?= $(DIST)/traefik
 
-.PHONY: build release run test deps bench microbench soak clean
+.PHONY: build release release-check install uninstall run test deps bench microbench soak clean
 
 build:
 	$(SWIFT) build
 
+# The version (VERSION=…, else the source's default), the git commit and the build date (SOURCE_DATE_EPOCH when set)
+# are stamped in through Package.swift; `traefik version` prints them.
+release: export TRAEFIK_BUILD_VERSION := $(VERSION)
+release: export TRAEFIK_BUILD_COMMIT := $(shell git describe --always --dirty --abbrev=12 --exclude='*' 2>/dev/null)
+release: export TRAEFIK_BUILD_DATE := $(shell date -u -d "@$${SOURCE_DATE_EPOCH:-$$(date +%s)}" +%Y-%m-%dT%H:%M:%SZ)
 release:
 	$(SWIFT) build $(RELEASE_FLAGS) --product traefik
+	@mkdir -p $(DIST)
+	strip -o $(DIST)/traefik "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
+	@ls -l $(DIST)/traefik
+
+# The checks on the static binary (empty environment, no Swift libraries in ldd, serves a request). Not part of
+# `make test`: a clean static release build takes many minutes on 2 cores (README, Operations).
+release-check: release
+	$(SWIFT) build --build-tests
+	TRAEFIK_RELEASE_BINARY=$(CURDIR)/$(DIST)/traefik $(SWIFT) test --skip-build --filter StaticBinaryTests
+
+install:
+	@test -x $(TRAEFIK_BINARY) || { echo "$(TRAEFIK_BINARY) is missing: run make release first" >&2; exit 1; }
+	install -D -m 755 $(TRAEFIK_BINARY) $(DESTDIR)$(BINDIR)/traefik
+	install -d -m 755 $(DESTDIR)$(SYSCONFDIR)/traefik
+	@# The sample configuration never replaces one that is there.
+	test -e $(DESTDIR)$(SYSCONFDIR)/traefik/traefik.toml || \
+		install -m 644 packaging/traefik.toml $(DESTDIR)$(SYSCONFDIR)/traefik/traefik.toml
+	install -d -m 755 $(DESTDIR)$(UNITDIR)
+	sed -e 's|@BINDIR@|$(BINDIR)|g' -e 's|@SYSCONFDIR@|$(SYSCONFDIR)|g' packaging/traefik.service \
+		> $(DESTDIR)$(UNITDIR)/traefik.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/traefik.service
+
+# Removes what install added; a traefik.toml that differs from the sample (edited, or there before) stays.
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/traefik $(DESTDIR)$(UNITDIR)/traefik.service
+	if cmp -s packaging/traefik.toml $(DESTDIR)$(SYSCONFDIR)/traefik/traefik.toml; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/traefik/traefik.toml; fi
+	rmdir $(DESTDIR)$(SYSCONFDIR)/traefik 2>/dev/null || true
 
 # Builds, starts two whoami backends (127.0.0.1:8081, :8082) and the proxy on demo/traefik.toml (:8000).
 run:
@@ -35,7 +78,7 @@ bench: release
 
 # ns and heap allocations per operation of the per-request pure logic (Benchmarks/, a package of its own).
 microbench:
-	cd Benchmarks && $(SWIFT) build $(RELEASE_FLAGS) --product CoreBenchmarks && .build/release/CoreBenchmarks
+	cd Benchmarks && $(SWIFT) build $(OPTIMIZED_FLAGS) --product CoreBenchmarks && .build/release/CoreBenchmarks
 
 # 10 minutes (SOAK_SECONDS) of mixed load with a reload every second; RSS and descriptors must stay flat.
 soak: release
@@ -43,4 +86,4 @@ soak: release
 	@scripts/soak.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
 
 clean:
-	rm -rf .build
+	rm -rf .build $(DIST)

@@ -4,6 +4,13 @@ import PackageDescription
 // Strict concurrency and Swift 6 mode for every target; see README "Development".
 let swiftSettings: [SwiftSetting] = [.enableUpcomingFeature("ExistentialAny")]
 
+/// `make release` stamps the version, git commit and build date into the binary (`traefik version`) through these
+/// environment variables; a plain `swift build` leaves them empty.
+let buildStamp: [CSetting] = ["TRAEFIK_BUILD_VERSION", "TRAEFIK_BUILD_COMMIT", "TRAEFIK_BUILD_DATE"].compactMap { name in
+    guard let value = Context.environment[name], !value.isEmpty else { return nil }
+    return .define(name, to: "\"" + value.filter { $0 != "\"" && $0 != "\\" } + "\"")
+}
+
 let package = Package(
     name: "swift-traefik",
     platforms: [.macOS(.v14)],
@@ -101,10 +108,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        .target(name: "BuildStamp", cSettings: buildStamp),
         .executableTarget(
             name: "traefik",
             dependencies: [
-                "TraefikApp", "TraefikCore", "ConfigFormats",
+                "TraefikApp", "TraefikCore", "ConfigFormats", "BuildStamp",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
             ],

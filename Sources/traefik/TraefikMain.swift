@@ -1,3 +1,4 @@
+import BuildStamp
 import ConfigFormats
 import Dispatch
 import Foundation
@@ -9,6 +10,7 @@ import TraefikCore
 /// `traefik [flags]`, `traefik version`, `traefik check [-c file]`: the seed's command line (issue 4).
 @main
 enum TraefikMain {
+    /// The version of an unstamped build (`make release VERSION=…` stamps another).
     static let version = "0.1.0-dev"
 
     static func main() async {
@@ -24,7 +26,7 @@ enum TraefikMain {
         }
         switch flags.subcommand {
         case .version:
-            print("\(version) built on the \(buildDate())")
+            print(versionLine())
         case .check:
             check(flags)
         case nil:
@@ -81,18 +83,33 @@ enum TraefikMain {
             await traefik.stop(grace: .zero)
             fail(["\(error)"])
         }
+        let notifier = SystemdNotifier(environment: ProcessInfo.processInfo.environment)
         let signals = Signals()
         signals.onReopen {
             destination.reopen()
             traefik.reopenLogs()
         }
-        signals.onReload {
-            logger.info("SIGHUP: re-reading the routes file and the certificates")
-            Task { await traefik.reload() }
+        // One reload at a time, so systemd sees RELOADING=1 … READY=1 in pairs; signals during a reload coalesce.
+        let (reloadRequests, requestReload) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+        signals.onReload { requestReload.yield() }
+        let reloads = Task {
+            for await _ in reloadRequests {
+                logger.info("SIGHUP: re-reading the launch configuration, the routes file and the certificates")
+                notifier.reloading()
+                await traefik.reload()
+                notifier.ready()
+            }
         }
+        // After the signal handlers: systemd may send SIGHUP as soon as it sees READY=1.
+        notifier.ready()
+        let watchdog = notifier.startWatchdog()
         await signals.waitForTermination()
+        notifier.stopping()
         logger.info("shutting down: finishing requests in flight for up to \(configuration.graceTimeOut)")
+        requestReload.finish()
+        reloads.cancel()
         await traefik.stop()
+        watchdog?.cancel()
     }
 
     private static func load(_ flags: ParsedFlags) -> LoadedConfiguration {
@@ -102,7 +119,19 @@ enum TraefikMain {
         }
     }
 
-    /// The executable's modification time: when it was linked.
+    /// `<version> built on the <date>` (spec §2.4), and the git commit when `make release` stamped one.
+    static func versionLine() -> String {
+        let version = stamped(traefik_build_version()) ?? version
+        let date = stamped(traefik_build_date()) ?? buildDate()
+        return "\(version) built on the \(date)" + (stamped(traefik_build_commit()).map { " from commit \($0)" } ?? "")
+    }
+
+    private static func stamped(_ value: UnsafePointer<CChar>) -> String? {
+        let text = String(cString: value)
+        return text.isEmpty ? nil : text
+    }
+
+    /// The executable's modification time: when it was linked (for unstamped builds).
     private static func buildDate() -> String {
         let path = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         guard let date = (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date else {
@@ -118,7 +147,7 @@ enum TraefikMain {
 }
 
 /// SIGINT/SIGTERM: the first starts a graceful stop, a second exits at once (status 1). SIGUSR1 reopens log files;
-/// SIGHUP re-reads the routes file and the certificates.
+/// SIGHUP reloads (the launch configuration's entry points, the routes file, the certificates).
 final class Signals: @unchecked Sendable {
     private let queue = DispatchQueue(label: "signals")
     private let lock = NSLock()
