@@ -30,13 +30,12 @@ public struct ConsulCatalogProvider: ConfigurationProvider {
 
     public func events() -> AsyncStream<ProviderEvent> {
         let provider = self
-        return AsyncStream { continuation in
-            let task = Task {
-                var session = ConsulCatalogSession(provider: provider, continuation: continuation)
-                await session.run()
-                continuation.finish()
+        return ProviderRun.events(backoff: backoff, describe: describe) { output in
+            while true {
+                let listing = try await provider.listing()
+                output.emit(provider.event(for: listing))
+                try await provider.waitForChange(after: listing)
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 
@@ -57,7 +56,7 @@ public struct ConsulCatalogProvider: ConfigurationProvider {
         return .snapshot(ConsulCatalogConfigurationBuilder.snapshot(from: listing, domain: domain))
     }
 
-    func describe(_ error: any Error) -> String {
+    @Sendable func describe(_ error: any Error) -> String {
         "consul catalog \(client.endpoint): \(error)"
     }
 
@@ -131,46 +130,6 @@ struct ConsulCatalogError: Error, CustomStringConvertible {
 
     init(_ description: String) {
         self.description = description
-    }
-}
-
-/// One run of the provider's loop.
-private struct ConsulCatalogSession {
-    let provider: ConsulCatalogProvider
-    let continuation: AsyncStream<ProviderEvent>.Continuation
-    var backoff: RetryBackoff
-    var lastEvent: ProviderEvent?
-
-    init(provider: ConsulCatalogProvider, continuation: AsyncStream<ProviderEvent>.Continuation) {
-        self.provider = provider
-        self.continuation = continuation
-        backoff = provider.backoff
-    }
-
-    mutating func run() async {
-        while !Task.isCancelled {
-            do {
-                while true {
-                    let listing = try await provider.listing()
-                    emit(provider.event(for: listing))
-                    backoff.reset()
-                    try await provider.waitForChange(after: listing)
-                }
-            } catch is CancellationError {
-                return
-            } catch {
-                if Task.isCancelled { return }
-                emit(.unavailable(provider.describe(error)))
-                do { try await Task.sleep(for: backoff.nextDelay()) } catch { return }
-            }
-        }
-    }
-
-    /// Yields `event` unless it repeats the previous one (one log line per state change, D15).
-    private mutating func emit(_ event: ProviderEvent) {
-        guard event != lastEvent else { return }
-        lastEvent = event
-        continuation.yield(event)
     }
 }
 

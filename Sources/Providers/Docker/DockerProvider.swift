@@ -34,13 +34,14 @@ public struct DockerProvider: ConfigurationProvider {
 
     public func events() -> AsyncStream<ProviderEvent> {
         let provider = self
-        return AsyncStream { continuation in
-            let task = Task {
-                var session = DockerSession(provider: provider, continuation: continuation)
-                await session.run()
-                continuation.finish()
+        return ProviderRun.events(backoff: backoff, describe: describe) { output in
+            try await provider.engine.ping()
+            if provider.watch {
+                try await provider.watchLoop(&output)
+            } else {
+                // Without watch, one listing that succeeds ends the provider (an unreachable engine is retried).
+                output.emit(provider.event(for: try await provider.engine.runningContainers()))
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 
@@ -61,62 +62,19 @@ public struct DockerProvider: ConfigurationProvider {
         return .snapshot(builder.snapshot(from: containers))
     }
 
-    func describe(_ error: any Error) -> String {
+    @Sendable func describe(_ error: any Error) -> String {
         "docker \(engine.http.endpoint): \(error)"
-    }
-}
-
-/// One run of the provider's loop: the event stream, the retry state and the last event emitted.
-private struct DockerSession {
-    let provider: DockerProvider
-    let continuation: AsyncStream<ProviderEvent>.Continuation
-    var backoff: RetryBackoff
-    var lastEvent: ProviderEvent?
-
-    init(provider: DockerProvider, continuation: AsyncStream<ProviderEvent>.Continuation) {
-        self.provider = provider
-        self.continuation = continuation
-        backoff = provider.backoff
-    }
-
-    mutating func run() async {
-        while !Task.isCancelled {
-            do {
-                try await provider.engine.ping()
-                if provider.watch {
-                    try await watchLoop()
-                } else {
-                    // Without watch, one listing that succeeds ends the provider (an unreachable engine is retried).
-                    emit(provider.event(for: try await provider.engine.runningContainers()))
-                    return
-                }
-            } catch is CancellationError {
-                return
-            } catch {
-                guard !Task.isCancelled else { return }
-                emit(.unavailable(provider.describe(error)))
-                do { try await Task.sleep(for: backoff.nextDelay()) } catch { return }
-            }
-        }
     }
 
     /// Opens the event stream before listing, so a container started during the listing is not missed, then lists
     /// again after every batch of route-changing events until the stream fails or ends.
-    private mutating func watchLoop() async throws {
-        let changes = EventWatch(body: try await provider.engine.events())
+    private func watchLoop(_ output: inout ProviderOutput) async throws {
+        let changes = EventWatch(body: try await engine.events())
         defer { changes.stop() }
         while true {
-            emit(provider.event(for: try await provider.engine.runningContainers()))
-            backoff.reset()
+            output.emit(event(for: try await engine.runningContainers()))
             try await changes.next()
         }
-    }
-
-    /// Yields `event` unless it repeats the previous one (one log line per state change, D15).
-    private mutating func emit(_ event: ProviderEvent) {
-        guard event != lastEvent else { return }
-        lastEvent = event
-        continuation.yield(event)
     }
 }
 

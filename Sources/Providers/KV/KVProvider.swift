@@ -39,13 +39,15 @@ public struct KVProvider: ConfigurationProvider {
 
     public func events() -> AsyncStream<ProviderEvent> {
         let provider = self
-        return AsyncStream { continuation in
-            let task = Task {
-                var session = KVSession(provider: provider, continuation: continuation)
-                await session.run()
-                continuation.finish()
+        return ProviderRun.events(backoff: backoff, describe: describe) { output in
+            if provider.watch {
+                try await provider.watchLoop(&output)
+            } else {
+                let (tree, effectivePrefix) = try await provider.readTree()
+                // Without a watch, an empty store is retried like an unreachable one (D15).
+                guard tree.contains(below: effectivePrefix) else { throw NoKeys(prefix: effectivePrefix) }
+                output.emit(provider.event(for: tree, prefix: effectivePrefix))
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 
@@ -75,90 +77,48 @@ public struct KVProvider: ConfigurationProvider {
     }
 
     func event(for tree: KVTree, prefix effectivePrefix: String) -> ProviderEvent {
-        guard tree.contains(below: effectivePrefix) else {
-            return .unavailable("\(name.rawValue) \(endpoint): no keys under \(effectivePrefix)")
-        }
+        guard tree.contains(below: effectivePrefix) else { return .unavailable(describe(NoKeys(prefix: effectivePrefix))) }
         if let templateFile {
             return KVTemplateRendering.event(templateFile: templateFile, tree: tree, prefix: effectivePrefix)
         }
         return .snapshot(KVConfigurationBuilder(provider: name).snapshot(from: tree, prefix: effectivePrefix))
     }
 
-    func describe(_ error: any Error) -> String {
+    @Sendable func describe(_ error: any Error) -> String {
         "\(name.rawValue) \(endpoint): \(error)"
-    }
-}
-
-/// One run of the provider's loop: owns the watches and the retry state.
-private struct KVSession {
-    let provider: KVProvider
-    let continuation: AsyncStream<ProviderEvent>.Continuation
-    var backoff: RetryBackoff
-    var lastEvent: ProviderEvent?
-
-    init(provider: KVProvider, continuation: AsyncStream<ProviderEvent>.Continuation) {
-        self.provider = provider
-        self.continuation = continuation
-        backoff = provider.backoff
-    }
-
-    mutating func run() async {
-        while !Task.isCancelled {
-            do {
-                if provider.watch {
-                    try await watchLoop()
-                } else {
-                    let (tree, effectivePrefix) = try await provider.readTree()
-                    let event = provider.event(for: tree, prefix: effectivePrefix)
-                    emit(event)
-                    // Without a watch, one usable answer ends the provider; an empty store is retried (D15).
-                    if case .snapshot = event { return }
-                    try await Task.sleep(for: backoff.nextDelay())
-                }
-            } catch is CancellationError {
-                return
-            } catch {
-                emit(.unavailable(provider.describe(error)))
-                do { try await Task.sleep(for: backoff.nextDelay()) } catch { return }
-            }
-        }
     }
 
     /// Arms a watch on the prefix, reads, emits, and reads again after every change, until the store fails.
-    private mutating func watchLoop() async throws {
-        let watches = KVWatchSet(store: provider.store)
+    private func watchLoop(_ output: inout ProviderOutput) async throws {
+        let watches = KVWatchSet(store: store)
         defer { watches.stopAll() }
-        try await watches.arm(provider.prefix)
-        var aliasTarget: String?
+        try await watches.arm(prefix)
+        var currentTarget: String?
         while true {
-            let tree = KVTree(try await provider.store.listTree(prefix: provider.prefix))
-            let target = provider.aliasTarget(in: tree)
-            if target != aliasTarget {
-                if let aliasTarget { watches.stop(aliasTarget) }
+            let tree = KVTree(try await store.listTree(prefix: prefix))
+            let target = aliasTarget(in: tree)
+            if target != currentTarget {
+                if let currentTarget { watches.stop(currentTarget) }
                 if let target { try await watches.arm(target) }
-                aliasTarget = target
+                currentTarget = target
             }
-            let event: ProviderEvent
             if let target {
-                event = provider.event(for: KVTree(try await provider.store.listTree(prefix: target)), prefix: target)
+                output.emit(event(for: KVTree(try await store.listTree(prefix: target)), prefix: target))
             } else {
-                event = provider.event(for: tree, prefix: provider.prefix)
+                output.emit(event(for: tree, prefix: prefix))
             }
-            emit(event)
-            backoff.reset()
             try await watches.nextChange()
         }
     }
-
-    /// Yields `event` unless it repeats the previous one (one log line per state change, D15).
-    private mutating func emit(_ event: ProviderEvent) {
-        guard event != lastEvent else { return }
-        lastEvent = event
-        continuation.yield(event)
-    }
 }
 
-/// The store watches of one session, merged into one signal stream.
+/// Nothing under the prefix: as unusable as an unreachable store (an emptied store must not remove every route).
+private struct NoKeys: Error, CustomStringConvertible {
+    let prefix: String
+    var description: String { "no keys under \(prefix)" }
+}
+
+/// The store watches of one attempt, merged into one signal stream.
 private final class KVWatchSet {
     private enum Signal: Sendable {
         case armed(prefix: String, generation: Int)

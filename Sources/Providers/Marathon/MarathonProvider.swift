@@ -41,13 +41,12 @@ public struct MarathonProvider: ConfigurationProvider {
 
     public func events() -> AsyncStream<ProviderEvent> {
         let provider = self
-        return AsyncStream { continuation in
-            let task = Task {
-                var session = MarathonSession(provider: provider, continuation: continuation)
-                await session.run()
-                continuation.finish()
+        return ProviderRun.events(backoff: backoff, describe: describe) { output in
+            if provider.watch {
+                try await provider.watchLoop(&output)
+            } else {
+                output.emit(provider.event(for: try await provider.client.state()))
             }
-            continuation.onTermination = { _ in task.cancel() }
         }
     }
 
@@ -69,62 +68,13 @@ public struct MarathonProvider: ConfigurationProvider {
         return .snapshot(MarathonConfigurationBuilder.snapshot(from: selection))
     }
 
-    func describe(_ error: any Error) -> String {
+    @Sendable func describe(_ error: any Error) -> String {
         "marathon \(client.description): \(error)"
     }
 
-    /// Whether `event` should cause a new listing. An event without an `event:` line names its type in the JSON.
-    public static func triggersReload(_ event: ServerSentEvent) -> Bool {
-        if reloadingEvents.contains(event.type) { return true }
-        guard event.type == "message", let type = eventType(inJSON: event.data) else { return false }
-        return reloadingEvents.contains(type)
-    }
-
-    private static func eventType(inJSON data: String) -> String? {
-        struct Typed: Decodable { var eventType: String }
-        return try? JSONDecoder().decode(Typed.self, from: Data(data.utf8)).eventType
-    }
-}
-
-struct MarathonStreamEnded: Error, CustomStringConvertible {
-    var description: String { "the event stream /v2/events ended" }
-}
-
-/// One run of the provider's loop: the event subscription and the retry state.
-private struct MarathonSession {
-    let provider: MarathonProvider
-    let continuation: AsyncStream<ProviderEvent>.Continuation
-    var backoff: RetryBackoff
-    var lastEvent: ProviderEvent?
-
-    init(provider: MarathonProvider, continuation: AsyncStream<ProviderEvent>.Continuation) {
-        self.provider = provider
-        self.continuation = continuation
-        backoff = provider.backoff
-    }
-
-    mutating func run() async {
-        while !Task.isCancelled {
-            do {
-                if provider.watch {
-                    try await watchLoop()
-                } else {
-                    emit(provider.event(for: try await provider.client.state()))
-                    return
-                }
-            } catch is CancellationError {
-                return
-            } catch {
-                if Task.isCancelled { return }
-                emit(.unavailable(provider.describe(error)))
-                do { try await Task.sleep(for: backoff.nextDelay()) } catch { return }
-            }
-        }
-    }
-
     /// Subscribes, lists, emits, and lists again after every reloading event, until the stream or a listing fails.
-    private mutating func watchLoop() async throws {
-        let body = try await provider.client.eventStream()
+    private func watchLoop(_ output: inout ProviderOutput) async throws {
+        let body = try await client.eventStream()
         // Events arriving while a listing runs collapse into one more listing.
         let (changes, signal) = AsyncThrowingStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
         let reader = Task {
@@ -141,19 +91,28 @@ private struct MarathonSession {
             }
         }
         defer { reader.cancel() }
-        emit(provider.event(for: try await provider.client.state()))
-        backoff.reset()
+        output.emit(event(for: try await client.state()))
         for try await _ in changes {
-            emit(provider.event(for: try await provider.client.state()))
+            output.emit(event(for: try await client.state()))
         }
         try Task.checkCancellation()
         throw MarathonStreamEnded()
     }
 
-    /// Yields `event` unless it repeats the previous one (one log line per state change, D15).
-    private mutating func emit(_ event: ProviderEvent) {
-        guard event != lastEvent else { return }
-        lastEvent = event
-        continuation.yield(event)
+
+    /// Whether `event` should cause a new listing. An event without an `event:` line names its type in the JSON.
+    public static func triggersReload(_ event: ServerSentEvent) -> Bool {
+        if reloadingEvents.contains(event.type) { return true }
+        guard event.type == "message", let type = eventType(inJSON: event.data) else { return false }
+        return reloadingEvents.contains(type)
     }
+
+    private static func eventType(inJSON data: String) -> String? {
+        struct Typed: Decodable { var eventType: String }
+        return try? JSONDecoder().decode(Typed.self, from: Data(data.utf8)).eventType
+    }
+}
+
+struct MarathonStreamEnded: Error, CustomStringConvertible {
+    var description: String { "the event stream /v2/events ended" }
 }

@@ -4,7 +4,7 @@ import Testing
 import TraefikCore
 
 /// A proxy whose only provider is a (fake) Consul catalog, with the whoami backends registered by `prepare`.
-struct ConsulCatalogProxy {
+struct ConsulCatalogProxy: HostRoutedProxy {
     let harness: ProxyHarness
     let catalog: FakeConsulCatalogServer
     let port: Int
@@ -28,11 +28,7 @@ struct ConsulCatalogProxy {
         do {
             try await ProxyHarness.with(backends: 2, toml: toml, waitForHTTP: false) { harness in
                 prepare(catalog, harness.backends.map(\.port))
-                var port = 0
-                try await eventually(timeout: .seconds(20), "the entry point opens with the catalog's routes") {
-                    port = harness.traefik.proxy.boundPort(of: "http") ?? 0
-                    return port != 0
-                }
+                let port = try await harness.listeningPort("the entry point opens with the catalog's routes")
                 try await body(ConsulCatalogProxy(harness: harness, catalog: catalog, port: port))
             }
         } catch {
@@ -40,19 +36,6 @@ struct ConsulCatalogProxy {
             throw error
         }
         await catalog.stop()
-    }
-
-    func get(host: String) async throws -> TestResponse {
-        try await HTTPTestClient.request(port: port, method: "GET", target: "/", headers: [("Host", host)], body: nil)
-    }
-
-    /// Polls until `host` is answered by `whoami` (nil: until it gets 404).
-    func waitUntil(_ host: String, servedBy whoami: String?, timeout: Duration = .seconds(15)) async throws {
-        try await eventually(timeout: timeout, "\(host) served by \(whoami ?? "nobody")") {
-            let response = try await get(host: host)
-            guard let whoami else { return response.status == 404 }
-            return response.status == 200 && (try? response.whoami().name) == whoami
-        }
     }
 }
 

@@ -178,7 +178,7 @@ func routeKeys(_ prefix: String, name: String, host: String, serverPort: Int, we
 }
 
 /// A proxy whose only provider is one key/value store; its entry point opens with the store's first routes.
-struct KVProxy {
+struct KVProxy: HostRoutedProxy {
     let harness: ProxyHarness
     let store: any RouteStore
     let port: Int
@@ -209,11 +209,7 @@ struct KVProxy {
         }
         do {
             try await store.write(initial(harness.backends.map(\.port)))
-            var port = 0
-            try await eventually(timeout: .seconds(20), "the entry point opens with the store's routes") {
-                port = harness.traefik.proxy.boundPort(of: "http") ?? 0
-                return port != 0
-            }
+            let port = try await harness.listeningPort("the entry point opens with the store's routes")
             try await body(KVProxy(harness: harness, store: store, port: port))
         } catch {
             await harness.stop()
@@ -222,19 +218,6 @@ struct KVProxy {
         }
         await harness.stop()
         await store.stop()
-    }
-
-    func get(host: String) async throws -> TestResponse {
-        try await HTTPTestClient.request(port: port, method: "GET", target: "/", headers: [("Host", host)], body: nil)
-    }
-
-    /// Polls until `host` is answered by `whoami` (nil: until it gets 404).
-    func waitUntil(_ host: String, servedBy whoami: String?, timeout: Duration = .seconds(15)) async throws {
-        try await eventually(timeout: timeout, "\(host) served by \(whoami ?? "nobody")") {
-            let response = try await get(host: host)
-            guard let whoami else { return response.status == 404 }
-            return response.status == 200 && (try? response.whoami().name) == whoami
-        }
     }
 }
 

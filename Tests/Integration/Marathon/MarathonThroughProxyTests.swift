@@ -7,7 +7,7 @@ import Testing
 import TraefikCore
 
 /// A proxy whose only provider is Marathon (a fake one); its entry point opens with Marathon's first routes.
-struct MarathonProxy {
+struct MarathonProxy: HostRoutedProxy {
     let harness: ProxyHarness
     let port: Int
 
@@ -29,25 +29,8 @@ struct MarathonProxy {
             """
         try await ProxyHarness.with(backends: 2, toml: toml, waitForHTTP: false) { harness in
             try await prepare(harness.backends.map(\.port))
-            var port = 0
-            try await eventually(timeout: .seconds(20), "the entry point opens with Marathon's routes") {
-                port = harness.traefik.proxy.boundPort(of: "http") ?? 0
-                return port != 0
-            }
+            let port = try await harness.listeningPort("the entry point opens with Marathon's routes")
             try await body(MarathonProxy(harness: harness, port: port))
-        }
-    }
-
-    func get(host: String) async throws -> TestResponse {
-        try await HTTPTestClient.request(port: port, method: "GET", target: "/", headers: [("Host", host)], body: nil)
-    }
-
-    /// Polls until `host` is answered by `whoami` (nil: until it gets 404).
-    func waitUntil(_ host: String, servedBy whoami: String?, timeout: Duration = .seconds(15)) async throws {
-        try await eventually(timeout: timeout, "\(host) served by \(whoami ?? "nobody")") {
-            let response = try await get(host: host)
-            guard let whoami else { return response.status == 404 }
-            return response.status == 200 && (try? response.whoami().name) == whoami
         }
     }
 }

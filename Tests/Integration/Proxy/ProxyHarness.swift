@@ -99,3 +99,36 @@ func catchAllConfig(serverURL: String = "http://127.0.0.1:{{B1}}") -> String {
           backend = "one"
         """
 }
+
+extension ProxyHarness {
+    /// The `http` entry point's port once it listens. With no `[file]`, entry points open with a provider's first
+    /// configuration, so this waits for it.
+    func listeningPort(_ what: String, timeout: Duration = .seconds(20)) async throws -> Int {
+        var port = 0
+        try await eventually(timeout: timeout, what) {
+            port = traefik.proxy.boundPort(of: "http") ?? 0
+            return port != 0
+        }
+        return port
+    }
+}
+
+/// A started proxy reached on `port`, routing by Host: requests and waiting for what serves them.
+protocol HostRoutedProxy {
+    var port: Int { get }
+}
+
+extension HostRoutedProxy {
+    func get(host: String) async throws -> TestResponse {
+        try await HTTPTestClient.request(port: port, method: "GET", target: "/", headers: [("Host", host)], body: nil)
+    }
+
+    /// Polls until `host` is answered by `whoami` (nil: until it gets 404).
+    func waitUntil(_ host: String, servedBy whoami: String?, timeout: Duration = .seconds(15)) async throws {
+        try await eventually(timeout: timeout, "\(host) served by \(whoami ?? "nobody")") {
+            let response = try await get(host: host)
+            guard let whoami else { return response.status == 404 }
+            return response.status == 200 && (try? response.whoami().name) == whoami
+        }
+    }
+}
