@@ -87,3 +87,39 @@ soak: release
 
 clean:
 	rm -rf .build $(DIST)
+
+# libFuzzer targets (Fuzz/, a package of its own): the HTTP/1.1 head and chunked-body scanners, route rules,
+# breaker expressions, the four configuration formats, Go templates and bolt files. `make fuzz` runs each for
+# FUZZ_SECONDS from the committed corpus (integration/fixtures/fuzz/<target>; new inputs go to Fuzz/.build/corpus),
+# writes crashing inputs to Fuzz/artifacts/<target>/ and fails if any target crashed.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := FuzzRequestHead FuzzRule FuzzBreakerExpression FuzzConfig FuzzGoTemplate FuzzBoltDB
+# `--sanitize fuzzer` keeps libFuzzer's `main` (SwiftPM would rename it otherwise); swiftc keeps only its last
+# -sanitize option, and `--sanitize` twice comes out in either order, so both sanitizers go in one -Xswiftc.
+FUZZ_BUILD_FLAGS := -c release --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address \
+	-Xswiftc -parse-as-library -Xswiftc -enable-testing
+# Long enough inputs to reach the head limits (16 KiB of headers); regex-valued rules stay short to stay fast;
+# TOMLKit leaks every parsed table (README "Security"), so leak checks are off for the config target. Swift's own
+# backtracer is off: under AddressSanitizer it reports itself instead of the crash.
+FUZZ_OPTIONS_FuzzRequestHead := -max_len=20000
+FUZZ_OPTIONS_FuzzRule := -max_len=512
+FUZZ_OPTIONS_FuzzBreakerExpression := -max_len=4096
+FUZZ_OPTIONS_FuzzConfig := -max_len=8192 -detect_leaks=0 -rss_limit_mb=4096
+FUZZ_OPTIONS_FuzzGoTemplate := -max_len=4096
+FUZZ_OPTIONS_FuzzBoltDB := -max_len=16384
+
+.PHONY: fuzz fuzz-build
+
+fuzz-build:
+	cd Fuzz && $(SWIFT) build $(FUZZ_BUILD_FLAGS)
+
+fuzz: fuzz-build
+	@bin="$$(cd Fuzz && $(SWIFT) build $(FUZZ_BUILD_FLAGS) --show-bin-path)"; failed=""; \
+	run() { \
+		mkdir -p Fuzz/.build/corpus/$$1 Fuzz/artifacts/$$1; echo "== $$1 ($(FUZZ_SECONDS) s)"; \
+		SWIFT_BACKTRACE=enable=no "$$bin/$$1" -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 $$2 \
+			-artifact_prefix=Fuzz/artifacts/$$1/ Fuzz/.build/corpus/$$1 integration/fixtures/fuzz/$$1 \
+			|| failed="$$failed $$1"; \
+	}; \
+	$(foreach target,$(FUZZ_TARGETS),run $(target) "$(FUZZ_OPTIONS_$(target))";) \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in$$failed (inputs in Fuzz/artifacts/)"; exit 1; fi

@@ -5,6 +5,9 @@ import TraefikCore
 public enum TOMLSource {
     /// - Parameter file: the name used in positions and error messages, such as `traefik.toml`.
     public static func parse(_ text: String, file: String) throws(ConfigError) -> ConfigNode {
+        if let problem = TOMLHeaderGuard.firstProblem(in: text) {
+            throw ConfigError(file: file, keyPath: "", line: problem.line, column: problem.column, message: problem.message)
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)
