@@ -16,7 +16,8 @@ enum TOMLHeaderGuard {
 
     static func firstProblem(in text: String) -> Problem? {
         let bytes = Array(text.utf8)
-        var index = 0
+        // toml++ skips a UTF-8 byte order mark; the first line starts after it.
+        var index = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
         var line = 1
         var lineStart = 0
         var depth = 0

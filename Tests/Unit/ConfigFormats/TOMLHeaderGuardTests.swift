@@ -9,6 +9,7 @@ import TraefikCore
     @Test(arguments: [
         ("[=", 1, 2), ("[ = \"drr\"", 1, 3), ("[ #", 1, 3), ("[\n", 1, 2), ("[[ =", 1, 4), ("[é]", 1, 2),
         ("[\t+]", 1, 3), ("a = 1\n  [backends.]", 2, 13), ("[a b]", 1, 4), ("[a.\"x\" =]", 1, 8),
+        ("\u{FEFF}[ =", 1, 6),
     ] as [(String, Int, Int)])
     func aHeaderWithoutAKeyIsAnErrorWithItsPosition(text: String, line: Int, column: Int) {
         #expect(TOMLHeaderGuard.firstProblem(in: text).map { [$0.line, $0.column] } == [line, column])
@@ -18,7 +19,7 @@ import TraefikCore
     @Test func theFuzzerFindingsParseAsErrors() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("integration/fixtures/fuzz/FuzzConfig")
-        for name in ["toml-header-without-key", "toml-header-without-key-found"] {
+        for name in ["toml-header-without-key", "toml-header-without-key-found", "toml-bom-header-without-key"] {
             // The fuzz target's first byte selects the format (0: TOML).
             let bytes = try Data(contentsOf: folder.appendingPathComponent(name)).dropFirst()
             #expect(throws: ConfigError.self) { try TOMLSource.parse(String(decoding: bytes, as: UTF8.self), file: name) }
