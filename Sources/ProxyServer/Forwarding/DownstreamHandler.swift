@@ -546,7 +546,9 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     func upstreamResponseEnded(_ handler: UpstreamHandler, reusable: Bool) {
         upstream = nil
-        if reusable && requestBodyComplete {
+        // After a declined upgrade the backend was told `Connection: Upgrade`; HTTP lets it carry on, but servers
+        // that stall there exist (a NIO server with an upgrade handler does), so that connection is not reused.
+        if reusable && requestBodyComplete && !requestIsUpgrade {
             pool.release(handler)
         } else {
             handler.close()

@@ -84,6 +84,26 @@ struct StreamingTests {
         }
     }
 
+    /// Issue 10: an upgrade the backend declines (any answer but 101) is an ordinary response, and the client's
+    /// connection stays usable for the next request.
+    @Test(arguments: ["/", "/?status=403"])
+    func aDeclinedUpgradeLeavesTheConnectionUsable(target: String) async throws {
+        try await ProxyHarness.with(toml: Self.config) { proxy in
+            let client = try await HTTPTestClient.connect(port: proxy.port)
+            try await client.send("GET \(target) HTTP/1.1\r\nHost: h\r\nConnection: Upgrade\r\nUpgrade: foo/1\r\n\r\n")
+            let declined = try await client.readResponse()
+            #expect(declined.status == (target == "/" ? 200 : 403))
+            #expect(declined.header("Upgrade") == nil)
+            for index in 0..<3 {
+                try await client.send("GET /after-\(index) HTTP/1.1\r\nHost: h\r\n\r\n")
+                let response = try await client.readResponse()
+                #expect(response.status == 200)
+                #expect(try response.whoami().uri == "/after-\(index)")
+            }
+            await client.close()
+        }
+    }
+
     @Test func thousandKeepAliveRequestsReuseAFewUpstreamConnections() async throws {
         try await ProxyHarness.with(toml: Self.config) { proxy in
             let client = try await HTTPTestClient.connect(port: proxy.port)
