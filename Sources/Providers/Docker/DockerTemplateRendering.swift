@@ -1,5 +1,3 @@
-import ConfigFormats
-import Foundation
 import GoTemplate
 import TraefikCore
 
@@ -19,33 +17,21 @@ enum DockerTemplateRendering {
         -> ProviderEvent
     {
         let (routes, diagnostics) = builder.routes(for: containers)
-        do {
-            let text = try render(templateFile: templateFile, routes: routes, domain: builder.domain)
-            let node = try TOMLSource.parse(text, file: "\(templateFile) (rendered)")
-            var decoder = ConfigDecoder()
-            let configuration = try decoder.decode(DynamicConfiguration.self, from: node)
-            return .snapshot(ProviderSnapshot(configuration: configuration, diagnostics: diagnostics))
-        } catch {
-            return .unavailable("\(error)")
-        }
+        let byID = Dictionary(routes.map { ($0.container.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return ProviderTemplate.event(
+            templateFile: templateFile, data: data(routes: routes, domain: builder.domain),
+            functions: functions(routes: byID), diagnostics: diagnostics)
     }
 
-    static func render(templateFile: String, routes: [DockerRoute], domain: String) throws -> String {
-        let source: String
-        do {
-            source = try String(contentsOfFile: templateFile, encoding: .utf8)
-        } catch {
-            throw TemplateFileError(description: "cannot read template \(templateFile): \(error.localizedDescription)")
-        }
-        let byID = Dictionary(routes.map { ($0.container.id, $0) }, uniquingKeysWith: { first, _ in first })
-        let template = try GoTemplate(parsing: source, name: templateFile, functions: functions(routes: byID))
+    /// `.Containers`, `.Frontends` (group key → containers) and `.Domain`.
+    static func data(routes: [DockerRoute], domain: String) -> TemplateValue {
         var frontends: [String: [TemplateValue]] = [:]
         for route in routes { frontends[route.frontendGroup, default: []].append(containerValue(route)) }
-        return try template.render(.map([
+        return .map([
             "Containers": .list(routes.map(containerValue)),
             "Frontends": .map(frontends.mapValues(TemplateValue.list)),
             "Domain": .string(domain),
-        ]))
+        ])
     }
 
     /// The inspect document as Go's client shapes it: `.ID` beside `.Id`, missing seed labels read as "", and
@@ -77,7 +63,7 @@ enum DockerTemplateRendering {
                 return read(route)
             })
         }
-        var table: [String: TemplateFunction] = Dictionary(uniqueKeysWithValues: [
+        let table: [String: TemplateFunction] = Dictionary(uniqueKeysWithValues: [
             perContainer("getBackend") { .string($0.backend) },
             perContainer("getPort") { .string(String($0.port)) },
             perContainer("getWeight") { .string(String($0.weight)) },
@@ -87,14 +73,8 @@ enum DockerTemplateRendering {
             perContainer("getEntryPoints") { .list($0.entryPoints.map(TemplateValue.string)) },
             perContainer("getFrontendValue") { .string($0.value) },
             perContainer("getFrontendRule") { .string($0.rule) },
+            ("replace", ProviderTemplate.replace),
         ])
-        // replace old new s: argument order made for pipelines (`{{.Name | replace "/" ""}}`).
-        table["replace"] = { arguments in
-            guard arguments.count == 3, let old = arguments[0].asString, let new = arguments[1].asString,
-                let text = arguments[2].asString
-            else { throw TemplateFunctionError("replace takes three strings: old, new, text") }
-            return .string(text.replacingOccurrences(of: old, with: new))
-        }
         return TemplateFunctions(table)
     }
 }
