@@ -8,7 +8,7 @@ import TraefikCore
 /// whichever index moves first causes a new reading. Watching health too fixes the original, where an instance
 /// turning critical (or passing again) without a catalog change was not noticed. Errors are reported `unavailable`
 /// once and retried with capped exponential backoff forever (decision D15; no 15-minute fatal budget).
-public struct ConsulCatalogProvider: ConfigurationProvider {
+public struct ConsulCatalogProvider: RereadableProvider {
     public var name: ProviderName { .consulCatalog }
     public let client: ProviderHTTPClient
     public let domain: String

@@ -18,3 +18,10 @@ public protocol ConfigurationProvider: Sendable {
     /// the consuming task is cancelled. A provider that does not watch yields its one snapshot and finishes.
     func events() -> AsyncStream<ProviderEvent>
 }
+
+/// A provider backed by a store or an engine (KV stores, Docker, Marathon, Consul Catalog) that can be read again on
+/// demand: SIGHUP applies what it holds now without waiting for its watch.
+public protocol RereadableProvider: ConfigurationProvider {
+    /// One reading now: the routes, or why there are none.
+    func currentEvent() async -> ProviderEvent
+}

@@ -9,7 +9,7 @@ import TraefikCore
 /// An engine unreachable at start or later, or an event stream that breaks or ends, is reported `unavailable` once
 /// (the watcher keeps the last good routes) and retried with capped exponential backoff forever (decision D15),
 /// where the seed gave up for good.
-public struct DockerProvider: ConfigurationProvider {
+public struct DockerProvider: RereadableProvider {
     public let name: ProviderName = .docker
     public let engine: DockerEngineClient
     public let builder: DockerConfigurationBuilder

@@ -8,7 +8,7 @@ import TraefikCore
 /// is atomic for traffic. Both the prefix and the alias target are watched. A store that cannot be reached, or holds
 /// nothing under the prefix, is reported `unavailable` (the watcher keeps the last good routes) and retried with
 /// capped exponential backoff forever (decision D15); the same failure is reported once, not at every retry.
-public struct KVProvider: ConfigurationProvider {
+public struct KVProvider: RereadableProvider {
     public let name: ProviderName
     public let store: any KVStore
     /// Where the store lives, for messages (`etcd 127.0.0.1:2379`).

@@ -9,7 +9,7 @@ import TraefikCore
 /// means no change between the listing and the subscription is missed. A lost stream or a failed listing is
 /// reported `unavailable` once (the watcher keeps the last good routes), then the provider reconnects and lists
 /// again after a capped exponential backoff, forever (decision D15).
-public struct MarathonProvider: ConfigurationProvider {
+public struct MarathonProvider: RereadableProvider {
     public var name: ProviderName { .marathon }
     public let client: MarathonClient
     /// `domain`: default host names are `<app>.<domain>` (the `traefik.domain` label overrides it per app).

@@ -40,11 +40,8 @@ public final class Traefik: Sendable {
     private let listeners = Mutex<[EntryPointListener]>([])
     /// With `[web]`: PUT /api/providers/web feeds it.
     private let webProvider: WebProvider?
-    /// `[consul]`, `[etcd]`, `[zookeeper]`, `[boltdb]`.
-    private let kvProviders: [KVProvider]
-    private let dockerProvider: DockerProvider?
-    private let marathonProvider: MarathonProvider?
-    private let consulCatalogProvider: ConsulCatalogProvider?
+    /// `[docker]`, `[marathon]`, `[consul]`, `[etcd]`, `[zookeeper]`, `[boltdb]`, `[consulCatalog]`.
+    private let storeProviders: [any RereadableProvider]
     private let adminServer = Mutex<AdminServer?>(nil)
     /// Entry points waiting for a first configuration (only the web provider enabled, testable I16).
     private let closedListeners = Mutex<[EntryPointListener]?>(nil)
@@ -79,10 +76,7 @@ public final class Traefik: Sendable {
         group = MultiThreadedEventLoopGroup(numberOfThreads: max(1, threads))
         watcher = ConfigurationWatcher(throttle: configuration.providersThrottleDuration)
         webProvider = configuration.web == nil ? nil : WebProvider()
-        kvProviders = try KVProviderSetup.providers(of: configuration, group: group, logger: logger)
-        dockerProvider = try DockerProviderSetup.provider(of: configuration)
-        marathonProvider = try MarathonProviderSetup.provider(of: configuration)
-        consulCatalogProvider = try ConsulCatalogProviderSetup.provider(of: configuration)
+        storeProviders = try StoreProviderSetup.providers(of: configuration, group: group, logger: logger)
         let entryPoints = Array(configuration.entryPoints.keys)
         let upstreamTLS = try Self.upstreamTLS(for: configuration)
         if configuration.insecureSkipVerify {
@@ -155,24 +149,15 @@ public final class Traefik: Sendable {
     /// The port the web API listens on (useful with port 0).
     public var apiPort: Int? { adminServer.withLock { $0 }?.boundPort }
 
-    /// SIGHUP: re-reads the launch configuration's entry points, the routes file, the Docker engine, the key/value stores and the
-    /// certificates now, without waiting for a poll or the throttle.
+    /// SIGHUP: re-reads the launch configuration's entry points, the routes file, every store- or engine-backed
+    /// provider and the certificates now, without waiting for a poll or the throttle.
     public func reload() async {
         await reloadEntryPoints()
         if let file = try? Self.fileProvider(configuration: configuration, configFile: configFile) {
             await watcher.receive(file.currentEvent(), from: .file, immediately: true)
         }
-        if let dockerProvider {
-            await watcher.receive(await dockerProvider.currentEvent(), from: .docker, immediately: true)
-        }
-        for provider in kvProviders {
+        for provider in storeProviders {
             await watcher.receive(await provider.currentEvent(), from: provider.name, immediately: true)
-        }
-        if let marathonProvider {
-            await watcher.receive(await marathonProvider.currentEvent(), from: .marathon, immediately: true)
-        }
-        if let consulCatalogProvider {
-            await watcher.receive(await consulCatalogProvider.currentEvent(), from: .consulCatalog, immediately: true)
         }
         for tls in listeners.withLock({ $0 }).compactMap(\.tls) {
             do {
@@ -291,10 +276,8 @@ public final class Traefik: Sendable {
         }
         do {
             _ = try upstreamTLS(for: configuration)
-            _ = try KVProviderSetup.etcdVersion(configuration.etcd?.version)
-            _ = try DockerProviderSetup.provider(of: configuration)
-            _ = try MarathonProviderSetup.provider(of: configuration)
-            _ = try ConsulCatalogProviderSetup.provider(of: configuration)
+            _ = try StoreProviderSetup.providers(
+                of: configuration, group: MultiThreadedEventLoopGroup.singleton, logger: Logger(label: "traefik check"))
         } catch {
             problems.append("\(error)")
         }
@@ -374,10 +357,7 @@ public final class Traefik: Sendable {
         var providers: [any ConfigurationProvider] = []
         if let file = try Self.fileProvider(configuration: configuration, configFile: configFile) { providers.append(file) }
         if let webProvider { providers.append(webProvider) }
-        if let dockerProvider { providers.append(dockerProvider) }
-        if let marathonProvider { providers.append(marathonProvider) }
-        providers += kvProviders
-        if let consulCatalogProvider { providers.append(consulCatalogProvider) }
+        providers += storeProviders
         return providers
     }
 

@@ -53,7 +53,7 @@ enum KVProviderSetup {
     }
 
     /// `[etcd] version`: `v2` (default) or `v3`.
-    static func etcdVersion(_ text: String?) throws -> EtcdStore.APIVersion {
+    private static func etcdVersion(_ text: String?) throws -> EtcdStore.APIVersion {
         switch text?.lowercased() {
         case nil, "", "v2", "2": .v2
         case "v3", "3": .v3
