@@ -12,7 +12,7 @@ public func fuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     for prefix in ["/traefik", "/"] {
         let entries = BoltDBStore.entries(from: keyValues, under: prefix)
         for (index, entry) in entries.enumerated() {
-            guard BoltKeyPath.normalised(entry.key) == entry.key, BoltKeyPath.isAtOrBelow(entry.key, prefix: prefix),
+            guard BoltKeyPath.normalised(entry.key) == entry.key, KVKeyPath.isAtOrBelow(entry.key, prefix: prefix),
                 index == 0 || entries[index - 1].key < entry.key
             else { fatalError("listing under \(prefix): entry \(index) \(entry.key.debugDescription) is out of place") }
         }

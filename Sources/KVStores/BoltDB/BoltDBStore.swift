@@ -77,7 +77,7 @@ public struct BoltDBStore: KVStore {
         var byKey: [String: (value: String, spelledWithLeadingSlash: Bool)] = [:]
         for keyValue in keyValues where !keyValue.isBucket && keyValue.value.count >= 8 {
             let rawKey = String(decoding: keyValue.key, as: UTF8.self)
-            guard let key = BoltKeyPath.normalised(rawKey), BoltKeyPath.isAtOrBelow(key, prefix: prefix) else { continue }
+            guard let key = BoltKeyPath.normalised(rawKey), KVKeyPath.isAtOrBelow(key, prefix: prefix) else { continue }
             let spelledWithLeadingSlash = rawKey.hasPrefix("/")
             if let existing = byKey[key], !existing.spelledWithLeadingSlash || spelledWithLeadingSlash { continue }
             byKey[key] = (String(decoding: keyValue.value.dropFirst(8), as: UTF8.self), spelledWithLeadingSlash)
@@ -100,10 +100,6 @@ enum BoltKeyPath {
         normalised(prefix) ?? "/"
     }
 
-    /// Path semantics: `/traefik` covers `/traefik` and `/traefik/…`, not `/traefik_configurations/…`.
-    static func isAtOrBelow(_ key: String, prefix: String) -> Bool {
-        prefix == "/" || key == prefix || key.hasPrefix(prefix + "/")
-    }
 }
 
 /// Whether `close()` was called; shared by copies of the store and by its watch tasks.

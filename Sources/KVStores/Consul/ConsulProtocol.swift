@@ -39,11 +39,11 @@ enum ConsulProtocol {
         } catch {
             throw UnusableReply("undecodable JSON (\(error))")
         }
-        let normalizedPrefix = HTTPKVPath.normalizedPrefix(prefix)
+        let normalizedPrefix = KVKeyPath.normalised(prefix)
         let entries = try pairs.compactMap { pair -> KVEntry? in
             guard !pair.Key.hasSuffix("/") else { return nil }
             let key = HTTPKVPath.normalizedKey(pair.Key)
-            guard HTTPKVPath.key(key, isAtOrBelow: normalizedPrefix) else { return nil }
+            guard KVKeyPath.isAtOrBelow(key, prefix: normalizedPrefix) else { return nil }
             guard let encoded = pair.Value else { return KVEntry(key: key, value: "") }
             guard let value = Data(base64Encoded: encoded) else { throw UnusableReply("invalid base64 in \(pair.Key)") }
             return KVEntry(key: key, value: String(decoding: value, as: UTF8.self))
@@ -52,6 +52,6 @@ enum ConsulProtocol {
     }
 
     private static func keyPath(_ prefix: String) -> String {
-        "/v1/kv" + HTTPKVPath.percentEncodedPath(HTTPKVPath.normalizedPrefix(prefix))
+        "/v1/kv" + HTTPKVPath.percentEncodedPath(KVKeyPath.normalised(prefix))
     }
 }

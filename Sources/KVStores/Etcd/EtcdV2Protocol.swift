@@ -74,7 +74,7 @@ enum EtcdV2Protocol {
     }
 
     private static func keysPath(_ prefix: String) -> String {
-        "/v2/keys" + HTTPKVPath.percentEncodedPath(HTTPKVPath.normalizedPrefix(prefix))
+        "/v2/keys" + HTTPKVPath.percentEncodedPath(KVKeyPath.normalised(prefix))
     }
 
     private static func collectLeaves(_ node: Node, into entries: inout [KVEntry]) {

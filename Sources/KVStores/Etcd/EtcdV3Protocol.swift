@@ -94,10 +94,10 @@ enum EtcdV3Protocol {
         guard let revision = reply.header?.revision.flatMap({ Int64($0) }) else {
             throw UnusableReply("range reply without header.revision")
         }
-        let normalizedPrefix = HTTPKVPath.normalizedPrefix(prefix)
+        let normalizedPrefix = KVKeyPath.normalised(prefix)
         let entries = try (reply.kvs ?? []).compactMap { pair -> KVEntry? in
             let key = HTTPKVPath.normalizedKey(try decodeBase64Text(pair.key))
-            guard HTTPKVPath.key(key, isAtOrBelow: normalizedPrefix) else { return nil }
+            guard KVKeyPath.isAtOrBelow(key, prefix: normalizedPrefix) else { return nil }
             return KVEntry(key: key, value: try pair.value.map(decodeBase64Text) ?? "")
         }
         return Listing(entries: entries.sorted { $0.key < $1.key }, revision: revision)
@@ -116,10 +116,10 @@ enum EtcdV3Protocol {
         }
         if result.created == true { return .created }
         guard let events = result.events, !events.isEmpty else { return .nothing }
-        let normalizedPrefix = HTTPKVPath.normalizedPrefix(prefix)
+        let normalizedPrefix = KVKeyPath.normalised(prefix)
         let relevant = events.contains { event in
             guard let encoded = event.kv?.key, let key = try? decodeBase64Text(encoded) else { return true }
-            return HTTPKVPath.key(HTTPKVPath.normalizedKey(key), isAtOrBelow: normalizedPrefix)
+            return KVKeyPath.isAtOrBelow(HTTPKVPath.normalizedKey(key), prefix: normalizedPrefix)
         }
         return .events(relevant: relevant)
     }
@@ -127,7 +127,7 @@ enum EtcdV3Protocol {
     /// The key range holding every key that starts with the prefix: `[prefix, prefix with its last byte + 1)`.
     /// The root lists everything (`\0` to `\0`, etcd's "all keys").
     static func range(prefix: String) -> (start: [UInt8], end: [UInt8]) {
-        let normalized = HTTPKVPath.normalizedPrefix(prefix)
+        let normalized = KVKeyPath.normalised(prefix)
         guard normalized != "/" else { return ([0], [0]) }
         let start = Array(normalized.utf8)
         var end = start

@@ -3,20 +3,9 @@ import ProviderHTTP
 
 /// Key spelling shared by the HTTP stores: one leading `/`, no trailing `/`, the root spelled `/`.
 enum HTTPKVPath {
-    /// `traefik`, `/traefik/`, `//traefik` → `/traefik`; `""` and `/` → `/`.
-    static func normalizedPrefix(_ prefix: String) -> String {
-        "/" + prefix.split(separator: "/").joined(separator: "/")
-    }
-
     /// A store key with exactly one leading `/`.
     static func normalizedKey(_ key: String) -> String {
         "/" + key.drop { $0 == "/" }
-    }
-
-    /// Whether `key` is `prefix` itself or lies below it. Stores whose prefix match is a plain string prefix
-    /// (Consul's `recurse`, etcd v3 ranges) would otherwise also return `/traefik_other` for `/traefik`.
-    static func key(_ key: String, isAtOrBelow prefix: String) -> Bool {
-        prefix == "/" || key == prefix || key.hasPrefix(prefix + "/")
     }
 
     /// `prefix` for use in a URL path, each segment percent-encoded.

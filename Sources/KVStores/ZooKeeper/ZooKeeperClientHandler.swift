@@ -195,7 +195,7 @@ final class ZooKeeperClientHandler: ChannelInboundHandler {
     }
 
     private func notify(path: String) {
-        for subscriber in subscribers.values where ZooKeeperPath.isWithin(path, prefix: subscriber.prefix) {
+        for subscriber in subscribers.values where KVKeyPath.isAtOrBelow(path, prefix: subscriber.prefix) {
             subscriber.continuation.yield(.notification(path: path))
         }
     }

@@ -42,12 +42,12 @@ public actor ZooKeeperStore: KVStore {
 
     public func listTree(prefix: String) async throws -> [KVEntry] {
         let connection = try await connection()
-        return try await ZooKeeperTreeWalker(connection: connection, setWatches: false).entries(under: ZooKeeperPath.normalize(prefix))
+        return try await ZooKeeperTreeWalker(connection: connection, setWatches: false).entries(under: KVKeyPath.normalised(prefix))
     }
 
     public nonisolated func watchTree(prefix: String) -> AsyncThrowingStream<KVWatchEvent, any Error> {
         let (stream, continuation) = AsyncThrowingStream.makeStream(of: KVWatchEvent.self)
-        let root = ZooKeeperPath.normalize(prefix)
+        let root = KVKeyPath.normalised(prefix)
         let watch = Task {
             do {
                 try await self.watch(root: root, continuation: continuation)
@@ -81,7 +81,7 @@ public actor ZooKeeperStore: KVStore {
     /// All creates travel pipelined, so thousands of keys take a few round trips.
     public func put(_ entries: [KVEntry]) async throws {
         let connection = try await connection()
-        let paths = entries.map { ZooKeeperPath.normalize($0.key) }
+        let paths = entries.map { KVKeyPath.normalised($0.key) }
         var parents: [String] = []
         var seenParents = Set<String>()
         for path in paths {
@@ -126,7 +126,7 @@ public actor ZooKeeperStore: KVStore {
     public func deleteTree(key: String) async throws {
         let connection = try await connection()
         var nodes: [String] = []
-        var level = [ZooKeeperPath.normalize(key)]
+        var level = [KVKeyPath.normalised(key)]
         while !level.isEmpty {
             let replies = try await connection.send(level.map { ZooKeeperRequest(opCode: .getChildren, body: .pathAndWatch(path: $0, watch: false)) })
             var nextLevel: [String] = []

@@ -1,3 +1,4 @@
+import KVStores
 import TraefikCore
 
 /// Builds a provider's routes from a key/value listing laid out as spec §12.2 describes, with the fixes of
@@ -13,7 +14,7 @@ public struct KVConfigurationBuilder: Sendable {
     /// The routes under `prefix` (already alias-resolved) in `tree`.
     public func snapshot(from tree: KVTree, prefix: String) -> ProviderSnapshot {
         var result = Result(provider: provider)
-        let root = KVTree.normalised(prefix)
+        let root = KVKeyPath.normalised(prefix)
         let base = root == "/" ? "" : root
         for name in tree.children(of: base + "/backends") {
             result.buildBackend(name, directory: "\(base)/backends/\(name)", tree: tree)

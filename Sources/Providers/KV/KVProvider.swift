@@ -31,7 +31,7 @@ public struct KVProvider: RereadableProvider {
         self.name = name
         self.store = store
         self.endpoint = endpoint
-        self.prefix = KVTree.normalised(prefix)
+        self.prefix = KVKeyPath.normalised(prefix)
         self.watch = watch
         self.templateFile = templateFile
         self.backoff = backoff
@@ -73,7 +73,7 @@ public struct KVProvider: RereadableProvider {
         guard let value = tree.value(at: prefix + "/alias"), value.contains(where: { $0 != "/" && $0 != " " }) else {
             return nil
         }
-        return KVTree.normalised(value.trimming(" "))
+        return KVKeyPath.normalised(value.trimming(" "))
     }
 
     func event(for tree: KVTree, prefix effectivePrefix: String) -> ProviderEvent {

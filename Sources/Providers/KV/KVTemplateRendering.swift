@@ -1,4 +1,5 @@
 import GoTemplate
+import KVStores
 import TraefikCore
 
 /// `filename = "x.tmpl"` for a KV provider (spec §12B, decision D22): the user's Go template, fed `.Prefix` and the
@@ -16,7 +17,7 @@ enum KVTemplateRendering {
         TemplateFunctions([
             // List parts…: the full paths of the distinct first-level children of the joined directory.
             "List": { arguments in
-                let directory = KVTree.normalised(joined(arguments))
+                let directory = KVKeyPath.normalised(joined(arguments))
                 let base = directory == "/" ? "" : directory
                 return .list(tree.children(of: directory).map { .string("\(base)/\($0)") })
             },

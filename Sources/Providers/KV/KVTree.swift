@@ -11,17 +11,17 @@ public struct KVTree: Sendable, Equatable {
     }
 
     public mutating func add(_ entries: [KVEntry]) {
-        for entry in entries { values[Self.normalised(entry.key)] = entry.value }
+        for entry in entries { values[KVKeyPath.normalised(entry.key)] = entry.value }
     }
 
-    public func value(at key: String) -> String? { values[Self.normalised(key)] }
+    public func value(at key: String) -> String? { values[KVKeyPath.normalised(key)] }
 
     public var isEmpty: Bool { values.isEmpty }
 
     /// The distinct first path segments below `directory`, sorted: `children(of: "/traefik/backends")` of
     /// `/traefik/backends/b1/servers/s1/url` is `["b1"]`.
     public func children(of directory: String) -> [String] {
-        let base = Self.normalised(directory)
+        let base = KVKeyPath.normalised(directory)
         let prefix = base == "/" ? "/" : base + "/"
         var names = Set<String>()
         for key in values.keys where key.hasPrefix(prefix) {
@@ -37,12 +37,8 @@ public struct KVTree: Sendable, Equatable {
 
     /// Whether any key is `key` itself or below it.
     public func contains(below key: String) -> Bool {
-        let base = Self.normalised(key)
+        let base = KVKeyPath.normalised(key)
         return values.keys.contains { $0 == base || $0.hasPrefix(base + "/") }
     }
 
-    /// One leading `/`, no trailing `/`, no empty segments: `traefik//x/` → `/traefik/x`; `""` → `/`.
-    public static func normalised(_ key: String) -> String {
-        "/" + key.split(separator: "/").joined(separator: "/")
-    }
 }

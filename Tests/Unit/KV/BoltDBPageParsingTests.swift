@@ -119,10 +119,10 @@ import Testing
     }
 
     @Test func prefixesMatchWholePathSegments() {
-        #expect(BoltKeyPath.isAtOrBelow("/traefik", prefix: "/traefik"))
-        #expect(BoltKeyPath.isAtOrBelow("/traefik/a", prefix: "/traefik"))
-        #expect(!BoltKeyPath.isAtOrBelow("/traefik_configurations/a", prefix: "/traefik"))
-        #expect(BoltKeyPath.isAtOrBelow("/anything", prefix: "/"))
+        #expect(KVKeyPath.isAtOrBelow("/traefik", prefix: "/traefik"))
+        #expect(KVKeyPath.isAtOrBelow("/traefik/a", prefix: "/traefik"))
+        #expect(!KVKeyPath.isAtOrBelow("/traefik_configurations/a", prefix: "/traefik"))
+        #expect(KVKeyPath.isAtOrBelow("/anything", prefix: "/"))
     }
 
     @Test func shortValuesAndNestedBucketsAreSkippedAndTheUnslashedSpellingWins() {

@@ -136,17 +136,17 @@ import Testing
 
 @Suite struct HTTPKVPathTests {
     @Test func prefixesAndKeysGetOneLeadingSlash() {
-        #expect(HTTPKVPath.normalizedPrefix("traefik/") == "/traefik")
-        #expect(HTTPKVPath.normalizedPrefix("//traefik//x") == "/traefik/x")
-        #expect(HTTPKVPath.normalizedPrefix("") == "/")
+        #expect(KVKeyPath.normalised("traefik/") == "/traefik")
+        #expect(KVKeyPath.normalised("//traefik//x") == "/traefik/x")
+        #expect(KVKeyPath.normalised("") == "/")
         #expect(HTTPKVPath.normalizedKey("traefik/x") == "/traefik/x")
         #expect(HTTPKVPath.normalizedKey("//traefik/x") == "/traefik/x")
     }
 
     @Test func atOrBelowIsAPathPrefixNotAStringPrefix() {
-        #expect(HTTPKVPath.key("/traefik", isAtOrBelow: "/traefik"))
-        #expect(HTTPKVPath.key("/traefik/a/b", isAtOrBelow: "/traefik"))
-        #expect(!HTTPKVPath.key("/traefik_other/a", isAtOrBelow: "/traefik"))
-        #expect(HTTPKVPath.key("/anything", isAtOrBelow: "/"))
+        #expect(KVKeyPath.isAtOrBelow("/traefik", prefix: "/traefik"))
+        #expect(KVKeyPath.isAtOrBelow("/traefik/a/b", prefix: "/traefik"))
+        #expect(!KVKeyPath.isAtOrBelow("/traefik_other/a", prefix: "/traefik"))
+        #expect(KVKeyPath.isAtOrBelow("/anything", prefix: "/"))
     }
 }

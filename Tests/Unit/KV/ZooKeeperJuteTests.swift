@@ -91,12 +91,12 @@ struct ZooKeeperJuteTests {
     }
 
     @Test func pathsAreNormalisedToOneLeadingSlash() {
-        #expect(ZooKeeperPath.normalize("traefik/backends/") == "/traefik/backends")
-        #expect(ZooKeeperPath.normalize("") == "/")
-        #expect(ZooKeeperPath.normalize("//a//b") == "/a/b")
+        #expect(KVKeyPath.normalised("traefik/backends/") == "/traefik/backends")
+        #expect(KVKeyPath.normalised("") == "/")
+        #expect(KVKeyPath.normalised("//a//b") == "/a/b")
         #expect(ZooKeeperPath.child("a", of: "/") == "/a")
-        #expect(ZooKeeperPath.isWithin("/a/b/c", prefix: "/a/b"))
-        #expect(!ZooKeeperPath.isWithin("/a/bc", prefix: "/a/b"))
+        #expect(KVKeyPath.isAtOrBelow("/a/b/c", prefix: "/a/b"))
+        #expect(!KVKeyPath.isAtOrBelow("/a/bc", prefix: "/a/b"))
         #expect(ZooKeeperPath.ancestors(of: "/a/b/c") == ["/a", "/a/b"])
     }
 

@@ -129,8 +129,8 @@ func tree(_ values: [String: String]) -> KVTree {
     }
 
     @Test func keysAreNormalised() {
-        #expect(KVTree.normalised("traefik//backends/") == "/traefik/backends")
-        #expect(KVTree.normalised("") == "/")
+        #expect(KVKeyPath.normalised("traefik//backends/") == "/traefik/backends")
+        #expect(KVKeyPath.normalised("") == "/")
         let listing = KVTree([KVEntry(key: "traefik/frontends/f/backend", value: "b")])
         #expect(listing.value(at: "/traefik/frontends/f/backend") == "b")
         #expect(listing.children(of: "/traefik/frontends") == ["f"])
