@@ -215,6 +215,7 @@ final class WhoamiHandler: ChannelInboundHandler, RemovableChannelHandler {
             buffer.writeBytes(Self.pattern[start..<(start + count)])
             stream.lastWrite = context.write(wrapOutboundOut(.body(.byteBuffer(buffer))))
             stream.sent += count
+            server.countGeneratedBodyBytes(count)
             bodyStream = stream
             if let pause = stream.pause, stream.sent < stream.limit {
                 context.flush()

@@ -25,6 +25,7 @@ public final class WhoamiServer: Sendable {
         var openConnections: [ObjectIdentifier: any Channel] = [:]
         var connectionsAccepted = 0
         var requestsServed = 0
+        var generatedBodyBytes = 0
     }
 
     public let name: String
@@ -71,6 +72,10 @@ public final class WhoamiServer: Sendable {
 
     /// Requests whose head arrived so far, WebSocket upgrades included.
     public var requestsServed: Int { state.withLockedValue { $0.requestsServed } }
+
+    /// Bytes of generated (`?size=`) bodies handed to the connections so far: the pieces are written only while
+    /// the connection is writable, so a test sees how far a slow reader's backpressure lets the body go.
+    public var generatedBodyBytes: Int { state.withLockedValue { $0.generatedBodyBytes } }
 
     /// Binds 127.0.0.1:`port` (0 picks a free port, read it back from `port`).
     public func start(port: Int = 0) async throws {
@@ -121,6 +126,10 @@ public final class WhoamiServer: Sendable {
 
     func countRequest() {
         state.withLockedValue { $0.requestsServed += 1 }
+    }
+
+    func countGeneratedBodyBytes(_ count: Int) {
+        state.withLockedValue { $0.generatedBodyBytes += count }
     }
 
     private static let httpHandlerName = "whoami"

@@ -67,6 +67,7 @@ enum TraefikMain {
         } else {
             logger.info("no traefik.toml in \(ConfigLoader.searchFolders().joined(separator: ", ")): using arguments and defaults")
         }
+        logger.debug("open file limit: \(OpenFileLimit.raiseToHardLimit())")
         var threads = System.coreCount
         if let value = loaded.tree["threads"], case .int(let count) = value.value, count > 0 { threads = Int(count) }
         let traefik: Traefik

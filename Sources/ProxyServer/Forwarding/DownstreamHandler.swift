@@ -105,6 +105,9 @@ final class DownstreamHandler: ChannelDuplexHandler {
     /// When the request body last moved (nil when there is none in progress).
     private var bodyProgressAt: NIODeadline?
     private var idleSince = NIODeadline.now()
+    /// A fresh connection gets the request-head timeout to send its first byte (a connection opened and left
+    /// silent is a slowloris too); between requests of a keep-alive connection, the idle timeout applies.
+    private var hasFinishedAnExchange = false
 
     init(settings: EntryPointSettings, loop: LoopResources) {
         self.settings = settings
@@ -604,6 +607,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         context.flush()
         phase = .awaitingHead
         idleSince = .now()
+        hasFinishedAnExchange = true
         if input != nil { processInput() }
         resumeClientReading()
     }
@@ -752,7 +756,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
     }
 
     /// Called about once a second by the sweeper: 408 for a request head that takes too long, close for an idle
-    /// keep-alive connection.
+    /// keep-alive connection or a new one that sent nothing.
     func checkTimeouts(now: NIODeadline) {
         if phase == .exchanging, let progress = bodyProgressAt {
             checkRequestBody(lastProgress: progress, now: now)
@@ -766,7 +770,9 @@ final class DownstreamHandler: ChannelDuplexHandler {
                 startUnroutedExchange(at: started)
                 respond(status: 408, close: true)
             }
-        } else if input == nil, now >= idleSince + settings.timeouts.idleKeepAlive {
+        } else if input == nil,
+            now >= idleSince + (hasFinishedAnExchange ? settings.timeouts.idleKeepAlive : settings.timeouts.requestHead)
+        {
             closeClient()
         }
     }
