@@ -1,16 +1,23 @@
 /// A gorilla/mux route template (`Host`, `Path`, `PathPrefix` values): literal text with
 /// `{name}` or `{name:regex}` variables. A template without variables stays a literal, so the
-/// common case is a plain string comparison.
+/// common case is a plain string comparison; one with only `{name}` variables is a wildcard match.
 enum RouteTemplate {
     case literal(String)
-    /// The template as one unanchored regex; the caller anchors it by choosing whole or prefix matching.
+    /// Only `{name}` variables: one or more bytes other than the separator each.
+    case wildcards(WildcardTemplate)
+    /// The template as one unanchored regex (some variable has its own regex); the caller anchors it by choosing
+    /// whole or prefix matching.
     case pattern(SendableRegex)
 
-    /// - Parameter defaultVariablePattern: what `{name}` matches (`[^.]+` for hosts, `[^/]+` for paths).
-    static func parse(_ template: String, defaultVariablePattern: String) throws(TemplateError) -> RouteTemplate {
+    /// - Parameter separator: what `{name}` never matches (`.` for hosts, `/` for paths).
+    static func parse(_ template: String, separator: Character) throws(TemplateError) -> RouteTemplate {
         let variables = try braceRanges(in: template)
         guard !variables.isEmpty else { return .literal(template) }
+        if let pieces = try plainVariablePieces(of: template, variables: variables), let byte = separator.asciiValue {
+            return .wildcards(WildcardTemplate(pieces: pieces, separator: byte))
+        }
 
+        let defaultVariablePattern = "[^\(separator)]+"
         var pattern = ""
         var literalStart = template.startIndex
         for variable in variables {
@@ -39,6 +46,24 @@ enum RouteTemplate {
         } catch {
             throw TemplateError("bad regular expression: \(error)")
         }
+    }
+
+    /// The template as literal pieces and variables (nil) when every variable is a plain `{name}`; nil otherwise.
+    private static func plainVariablePieces(
+        of template: String, variables: [Range<String.Index>]
+    ) throws(TemplateError) -> [Substring?]? {
+        var pieces: [Substring?] = []
+        var literalStart = template.startIndex
+        for variable in variables {
+            let inner = template[template.index(after: variable.lowerBound)..<template.index(before: variable.upperBound)]
+            if inner.contains(":") { return nil }
+            guard !inner.isEmpty else { throw TemplateError("missing name or pattern in \"{}\"") }
+            pieces.append(template[literalStart..<variable.lowerBound])
+            pieces.append(nil)
+            literalStart = variable.upperBound
+        }
+        pieces.append(template[literalStart...])
+        return pieces
     }
 
     /// The ranges of the top-level `{…}` groups, braces included; nested braces belong to the

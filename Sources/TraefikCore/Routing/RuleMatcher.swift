@@ -11,10 +11,13 @@ public struct RuleMatcher: Sendable, Equatable {
 
     enum Condition {
         case hostEquals(String)
+        case hostFits(WildcardTemplate)
         case hostMatches(SendableRegex)
         case pathEquals(String)
+        case pathFits(WildcardTemplate)
         case pathMatches(SendableRegex)
         case pathHasPrefix(String)
+        case pathPrefixFits(WildcardTemplate)
         case pathPrefixMatches(SendableRegex)
         /// Uppercased method names.
         case methodIsOneOf([String])
@@ -54,16 +57,19 @@ public struct RuleMatcher: Sendable, Equatable {
         switch kind {
         case .host:
             guard !value.isEmpty else { throw invalid("empty host") }
-            switch try template(value, defaultVariablePattern: "[^.]+", kind: kind) {
+            switch try template(value, separator: ".", kind: kind) {
             case .literal(let host): condition = .hostEquals(host)
+            case .wildcards(let wildcards): condition = .hostFits(wildcards)
             case .pattern(let regex): condition = .hostMatches(regex)
             }
         case .path, .pathPrefix:
             guard value.hasPrefix("/") else { throw invalid("a path must start with \"/\"") }
-            switch (kind, try template(value, defaultVariablePattern: "[^/]+", kind: kind)) {
+            switch (kind, try template(value, separator: "/", kind: kind)) {
             case (.path, .literal(let path)): condition = .pathEquals(path)
+            case (.path, .wildcards(let wildcards)): condition = .pathFits(wildcards)
             case (.path, .pattern(let regex)): condition = .pathMatches(regex)
             case (_, .literal(let prefix)): condition = .pathHasPrefix(prefix)
+            case (_, .wildcards(let wildcards)): condition = .pathPrefixFits(wildcards)
             case (_, .pattern(let regex)): condition = .pathPrefixMatches(regex)
             }
         case .methods:
@@ -88,14 +94,20 @@ public struct RuleMatcher: Sendable, Equatable {
         switch condition {
         case .hostEquals(let host):
             return request.host == host
+        case .hostFits(let wildcards):
+            return wildcards.matchesWhole(request.host)
         case .hostMatches(let regex):
             return request.host.wholeMatch(of: regex.regex) != nil
         case .pathEquals(let path):
             return request.path == path
+        case .pathFits(let wildcards):
+            return wildcards.matchesWhole(request.path)
         case .pathMatches(let regex):
             return request.path.wholeMatch(of: regex.regex) != nil
         case .pathHasPrefix(let prefix):
             return request.path.hasPrefix(prefix)
+        case .pathPrefixFits(let wildcards):
+            return wildcards.matchesPrefix(request.path)
         case .pathPrefixMatches(let regex):
             return request.path.prefixMatch(of: regex.regex) != nil
         case .methodIsOneOf(let methods):
@@ -115,18 +127,18 @@ public struct RuleMatcher: Sendable, Equatable {
     var cost: Int {
         switch condition {
         case .hostEquals, .pathEquals, .pathHasPrefix, .methodIsOneOf: 0
-        case .headers: 1
+        case .headers, .hostFits, .pathFits, .pathPrefixFits: 1
         case .hostMatches, .pathMatches, .pathPrefixMatches: 2
         }
     }
 
     private static func template(
         _ value: String,
-        defaultVariablePattern: String,
+        separator: Character,
         kind: RuleKind
     ) throws(RuleError) -> RouteTemplate {
         do {
-            return try RouteTemplate.parse(value, defaultVariablePattern: defaultVariablePattern)
+            return try RouteTemplate.parse(value, separator: separator)
         } catch {
             throw .invalidValue(rule: kind.rawValue, value: value, reason: error.reason)
         }

@@ -218,7 +218,7 @@ struct FrontendMatcherTests {
     @Test("Cheap rules are evaluated before regexes")
     func evaluationOrder() throws {
         let matcher = FrontendMatcher(rules: [
-            try coreRule("Path", "/{id}"),
+            try coreRule("Path", "/{id:[0-9]+}"),
             try coreRule("Headers", "X-A,1"),
             try coreRule("Host", "a"),
         ])
