@@ -14,7 +14,7 @@ SYSCONFDIR ?= /etc
 UNITDIR ?= $(PREFIX)/lib/systemd/system
 TRAEFIK_BINARY ?= $(DIST)/traefik
 
-.PHONY: build release release-check install uninstall run test deps bench microbench soak clean
+.PHONY: build release release-check install uninstall run test deps bench bench-micro soak clean
 
 build:
 	$(SWIFT) build
@@ -75,15 +75,20 @@ bench: release
 	@scripts/bench.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
 	@scripts/bench-tls.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
 	@scripts/bench-reload.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
+	@scripts/bench-idle.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
 
 # ns and heap allocations per operation of the per-request pure logic (Benchmarks/, a package of its own).
-microbench:
+bench-micro:
 	cd Benchmarks && $(SWIFT) build $(OPTIMIZED_FLAGS) --product CoreBenchmarks && .build/release/CoreBenchmarks
 
-# 10 minutes (SOAK_SECONDS) of mixed load with a reload every second; RSS and descriptors must stay flat.
+# 10 minutes (SOAK_SECONDS) of mixed load with a reload every second; RSS and descriptors must stay flat. Then
+# 500 slowloris connections: a normal client's p99 stays within 10× its quiet value (scripts/slowloris.sh).
 soak: release
+	@scripts/install-deps.sh curl wrk apache2-utils slowhttptest
 	$(SWIFT) build $(RELEASE_FLAGS) --product demo-backends
+	$(SWIFT) build $(RELEASE_FLAGS) --product loadgen
 	@scripts/soak.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
+	@scripts/slowloris.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
 
 clean:
 	rm -rf .build $(DIST)

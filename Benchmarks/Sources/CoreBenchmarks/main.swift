@@ -1,3 +1,4 @@
+@testable import HTTP1Wire
 import MallocCounter
 import TraefikCore
 
@@ -5,10 +6,11 @@ import TraefikCore
 /// watch one case alone).
 let nameFilter = CommandLine.arguments.dropFirst().first
 
-/// Runs `body` `iterations` times after a warm-up; prints ns and heap allocations per iteration.
+/// Runs `body` `iterations` times after a warm-up; prints ns and heap allocations per iteration. Pick `iterations`
+/// so that a case runs for about 0.2–1 s in release.
 func measure(_ name: String, iterations: Int = 2_000_000, _ body: () -> Void) {
     if let nameFilter, !name.contains(nameFilter) { return }
-    for _ in 0..<10_000 { body() }
+    for _ in 0..<min(10_000, iterations / 10) { body() }
     let clock = ContinuousClock()
     let allocationsBefore = malloc_counter_total()
     let start = clock.now
@@ -72,3 +74,140 @@ measure("wrr pick") { blackHole(wrr.next()) }
 let matcher = FrontendMatcher(rules: [try! RuleMatcher.compile(rule: "Host", value: "test1.localhost")])
 let request = BenchmarkRequest(method: "GET", host: "test1.localhost", path: "/")
 measure("Host rule match (literal)") { blackHole(matcher.matches(request)) }
+
+// MARK: HTTP/1 request heads, scanned as DownstreamHandler does (ProxyServer's HTTP1 folder, NIO-free)
+
+/// A load-generator style GET head (6 header lines).
+let shortHead = Array((
+    "GET /index.html?page=2 HTTP/1.1\r\n" + "Host: host05.example.com\r\n" + "User-Agent: wrk/4.2.0\r\n"
+        + "Accept: */*\r\n" + "Accept-Encoding: gzip, deflate\r\n" + "Connection: keep-alive\r\n"
+        + "X-Request-Id: 7f3c2a9e-5b1d-4e8f-9a6b-0c1d2e3f4a5b\r\n\r\n").utf8)
+
+/// A browser-like GET head (30 header lines).
+let longHead = Array((
+    "GET /static/app.js?v=20240611 HTTP/1.1\r\n" + "Host: host05.example.com\r\n"
+        + "User-Agent: Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        + "Chrome/126.0 Safari/537.36\r\n"
+        + "Accept: text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8\r\n"
+        + "Accept-Language: en-GB,en;q=0.9,de;q=0.8\r\n" + "Accept-Encoding: gzip, deflate, br, zstd\r\n"
+        + "Referer: https://host05.example.com/index.html\r\n"
+        + "Cookie: session=3b9f0c1e8a7d4b2f9e6a5c4d3b2a1f0e; theme=dark; consent=1; _ga=GA1.1.123456789.1700000000\r\n"
+        + "Connection: keep-alive\r\n" + "Upgrade-Insecure-Requests: 1\r\n" + "Sec-Fetch-Dest: script\r\n"
+        + "Sec-Fetch-Mode: no-cors\r\n" + "Sec-Fetch-Site: same-origin\r\n" + "Sec-Fetch-User: ?1\r\n"
+        + "Sec-CH-UA: \"Chromium\";v=\"126\", \"Not.A/Brand\";v=\"24\"\r\n" + "Sec-CH-UA-Mobile: ?0\r\n"
+        + "Sec-CH-UA-Platform: \"Linux\"\r\n" + "Cache-Control: no-cache\r\n" + "Pragma: no-cache\r\n" + "DNT: 1\r\n"
+        + "If-None-Match: \"5d8c72a5edda8d6a\"\r\n" + "If-Modified-Since: Tue, 11 Jun 2024 08:12:31 GMT\r\n"
+        + "Priority: u=1\r\n" + "Sec-GPC: 1\r\n" + "X-Request-Id: 7f3c2a9e-5b1d-4e8f-9a6b-0c1d2e3f4a5b\r\n"
+        + "X-Forwarded-For: 203.0.113.7\r\n" + "X-Forwarded-Proto: https\r\n" + "X-Real-IP: 203.0.113.7\r\n"
+        + "Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJl\r\n"
+        + "Origin: https://host05.example.com\r\n" + "TE: trailers\r\n\r\n").utf8)
+
+let headLimits = HTTPHeadLimits()
+
+/// The head scanned from `bytes`, which must be a complete, valid head with `headerCount` header lines.
+func scannedHead(_ bytes: UnsafeRawBufferPointer, headerCount: Int) -> RequestHead {
+    let scan = HTTP1Scanner.scanRequest(bytes, limits: headLimits)
+    guard case .complete(let head) = scan, head.headers.count == headerCount else {
+        fatalError("the benchmark head must scan complete with \(headerCount) header lines: \(scan)")
+    }
+    return head
+}
+
+_ = shortHead.withUnsafeBytes { scannedHead($0, headerCount: 6) }
+_ = longHead.withUnsafeBytes { scannedHead($0, headerCount: 30) }
+var headScan = HeadScanResume()
+measure("request head scan (GET, 6 headers)", iterations: 1_000_000) {
+    shortHead.withUnsafeBytes { blackHole(HTTP1Scanner.scanRequest($0, limits: headLimits, resume: &headScan)) }
+}
+measure("request head scan (GET, 30 headers)", iterations: 300_000) {
+    longHead.withUnsafeBytes { blackHole(HTTP1Scanner.scanRequest($0, limits: headLimits, resume: &headScan)) }
+}
+
+// MARK: Routing tables as the proxy builds them
+
+/// One entry point's frontends as ProxyServer's `EntryPointRoutes` (a NIO module) holds them: ordered by
+/// `CompiledConfiguration.compile` (D5), indexed by literal Host with `FrontendIndex`, matched with `FrontendMatcher`.
+struct EntryPointTable {
+    let matchers: [FrontendMatcher]
+    let index: FrontendIndex
+    /// The one backend every frontend uses.
+    let backend: CompiledBackend
+
+    /// - Parameter routes: one route per frontend, by frontend name.
+    init(routes: [String: Route]) {
+        let backend = Backend(servers: [
+            "server1": Server(url: "http://127.0.0.1:8081", weight: 3),
+            "server2": Server(url: "http://127.0.0.1:8082", weight: 1),
+        ])
+        var frontends: [String: Frontend] = [:]
+        for (name, route) in routes {
+            frontends[name] = Frontend(backend: "backend", entryPoints: ["http"], routes: ["route": route])
+        }
+        let compiled = CompiledConfiguration.compile(
+            DynamicConfiguration(backends: ["backend": backend], frontends: frontends),
+            entryPointNames: ["http"], defaultEntryPoints: [])
+        precondition(compiled.diagnostics.isEmpty, "\(compiled.diagnostics)")
+        matchers = compiled.router(forEntryPoint: "http").frontends.map(\.matcher)
+        index = FrontendIndex(requiredHosts: matchers.map(\.requiredHost))
+        self.backend = compiled.backends["backend"]!
+    }
+
+    /// The position (in match order) of the first frontend whose rules all match, as `EntryPointRoutes.firstMatch`.
+    func firstMatch<Request: RoutableRequest>(_ request: Request) -> Int? {
+        index.firstCandidate(forHost: request.host) { matchers[$0].matches(request) }
+    }
+}
+
+/// `count` frontends named frontend0001… (zero-padded numbers), each with the route `rule` over `value(number)`;
+/// values of equal length keep them in name order.
+func numberedRoutes(_ count: Int, rule: String, value: (String) -> String) -> [String: Route] {
+    var routes: [String: Route] = [:]
+    for number in 1...count {
+        let digits = String(number)
+        let padded = String(repeating: "0", count: max(0, String(count).count - digits.count)) + digits
+        routes["frontend" + padded] = Route(rule: rule, value: value(padded))
+    }
+    return routes
+}
+
+let hostTable = EntryPointTable(routes: numberedRoutes(1_000, rule: "Host") { "host\($0).example.com" })
+let hostRequest = BenchmarkRequest(method: "GET", host: "host0500.example.com", path: "/")
+let unknownHostRequest = BenchmarkRequest(method: "GET", host: "unknown.example.com", path: "/")
+precondition(hostTable.firstMatch(hostRequest) == 499 && hostTable.firstMatch(unknownHostRequest) == nil)
+measure("route: 1 000 Host frontends, the 500th") {
+    blackHole(hostTable.firstMatch(hostRequest))
+}
+measure("route: 1 000 Host frontends, unknown host", iterations: 5_000_000) {
+    blackHole(hostTable.firstMatch(unknownHostRequest))
+}
+
+let prefixTable = EntryPointTable(routes: numberedRoutes(1_000, rule: "PathPrefix") { "/service\($0)/" })
+let prefixRequest = BenchmarkRequest(method: "GET", host: "host05.example.com", path: "/service1000/items/42")
+precondition(prefixTable.firstMatch(prefixRequest) == 999)
+measure("route: 1 000 PathPrefix frontends, the last", iterations: 3_000) {
+    blackHole(prefixTable.firstMatch(prefixRequest))
+}
+
+// MARK: One request's pure logic, in DownstreamHandler's order (route(_:_:runtime:))
+
+let chainTable = EntryPointTable(routes: numberedRoutes(10, rule: "Host") { "host\($0).example.com" })
+var chainBalancer = BackendBalancer(backend: chainTable.backend)
+var chainScan = HeadScanResume()
+measure("head scan + route (10 Hosts) + wrr pick", iterations: 500_000) {
+    shortHead.withUnsafeBytes { raw in
+        guard case .complete(let head) = HTTP1Scanner.scanRequest(raw, limits: headLimits, resume: &chainScan),
+            let hostRange = head.host
+        else { fatalError("the benchmark head scans complete with a Host") }
+        let target = RequestTarget.split(raw, target: head.target)
+        guard let path = RequestTarget.decodePath(raw, path: target.pathBytes) else { fatalError("bad path") }
+        // The head's Host carries no port, so it is the routing host as sent.
+        let request = BenchmarkRequest(
+            method: String(decoding: UnsafeRawBufferPointer(rebasing: raw[head.method]), as: UTF8.self),
+            host: String(decoding: UnsafeRawBufferPointer(rebasing: raw[hostRange]), as: UTF8.self),
+            path: path)
+        guard chainTable.firstMatch(request) == 4, let server = chainBalancer.next() else {
+            fatalError("the request routes to host05's frontend and its backend has servers")
+        }
+        blackHole(server)
+    }
+}
