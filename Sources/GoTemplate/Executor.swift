@@ -3,6 +3,8 @@ struct Executor {
     /// Go allows 100 000 nested `{{template}}` calls; a Swift thread's stack holds far fewer frames.
     static let maximumTemplateDepth = 200
 
+    static let outputTooLarge = "output exceeds \(ValueFormatter.maximumOutputBytes >> 20) MiB"
+
     private enum Flow {
         case normal
         case breakLoop
@@ -62,10 +64,18 @@ struct Executor {
         switch node {
         case .text(let text):
             output += text
+            if output.utf8.count > ValueFormatter.maximumOutputBytes {
+                throw TemplateError(
+                    phase: .execution, templateName: fileName, line: 0, column: 0,
+                    message: "executing \(ValueFormatter.quoted(templateName)): \(Self.outputTooLarge)")
+            }
         case .action(let pipeline):
             let value = try evaluate(pipeline, dot: dot)
             if pipeline.declarations.isEmpty {
                 ValueFormatter.appendAction(value, to: &output)
+                if output.utf8.count > ValueFormatter.maximumOutputBytes {
+                    throw failure(pipeline.span, Self.outputTooLarge)
+                }
             }
         case .conditional(let conditional):
             let scope = variables.count

@@ -25,8 +25,9 @@ public struct TemplateError: Error, Sendable, Equatable, CustomStringConvertible
         self.message = message
     }
 
+    /// Line 0: an error of the whole render, not of one place (the output limit reached by text).
     public var description: String {
-        "template: \(templateName):\(line):\(column): \(message)"
+        line == 0 ? "template: \(templateName): \(message)" : "template: \(templateName):\(line):\(column): \(message)"
     }
 }
 

@@ -2,6 +2,11 @@
 enum ValueFormatter {
     // MARK: %v
 
+    /// A render stops with an error past this (Go has no limit): a width of up to ten million applies to every
+    /// element of a list or map, so a short template could otherwise build gigabytes. Rendered configuration is
+    /// far smaller; `printf` stops formatting once its own result is past it.
+    static let maximumOutputBytes = 16 << 20
+
     /// What an action prints: Go shows a missing value (nil) as `<no value>`.
     static func appendAction(_ value: TemplateValue, to output: inout String) {
         switch value {
@@ -80,17 +85,23 @@ enum ValueFormatter {
         let scalars = Array(format.unicodeScalars)
         var position = 0
         var nextArgument = 0
+        // Go's parsenum: a number already above 1e6 when another digit comes is "crazy long": the rest of the
+        // format is skipped, which then reports %!(NOVERB).
         func readNumber() -> Int? {
             var value: Int? = nil
             while position < scalars.count, let digit = Int(String(scalars[position])), digit >= 0,
                 scalars[position].isASCII
             {
-                value = min((value ?? 0) * 10 + digit, 1_000_000)
+                if let value, value > 1_000_000 {
+                    position = scalars.count
+                    return nil
+                }
+                value = (value ?? 0) * 10 + digit
                 position += 1
             }
             return value
         }
-        while position < scalars.count {
+        while position < scalars.count, output.utf8.count <= maximumOutputBytes {
             let scalar = scalars[position]
             position += 1
             guard scalar == "%" else {
@@ -146,6 +157,7 @@ enum ValueFormatter {
             // Like Go, a list applies the verb (and width) to each element.
             output += "["
             for (position, item) in items.enumerated() {
+                if output.utf8.count > maximumOutputBytes { return }
                 if position > 0 { output += " " }
                 append(item, directive, to: &output)
             }
@@ -154,6 +166,7 @@ enum ValueFormatter {
         case .map(let entries):
             output += "map["
             for (position, key) in entries.keys.sorted(by: goStringLess).enumerated() {
+                if output.utf8.count > maximumOutputBytes { return }
                 if position > 0 { output += " " }
                 append(.string(key), directive, to: &output)
                 output += ":"

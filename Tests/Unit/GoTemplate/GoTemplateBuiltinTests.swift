@@ -56,6 +56,29 @@ struct GoTemplateBuiltinTests {
         #expect(try render(#"{{printf "%d" .L}}"#, ["L": [1, 2]]) == "[1 2]")
     }
 
+    /// Go's parsenum gives up on a width or precision past 1e6 and skips the rest of the format.
+    @Test func printfWithACrazyLongWidthSaysNoVerbAsGoDoes() throws {
+        #expect(try render(#"{{printf "%12345678d|%s" 5 "x"}}"#) == "%!(NOVERB)%!(EXTRA int=5, string=x)")
+        #expect(try render(#"{{printf "%.12345678f" 1.5}}"#) == "%!(NOVERB)%!(EXTRA float64=1.5)")
+        #expect(try render(#"{{printf "%1000000d" 5}}"#).utf8.count == 1_000_000)
+    }
+
+    /// The fuzzer's template: a width of millions applied to every element of a list and repeated; the render
+    /// stops with an error at 16 MiB instead of building gigabytes.
+    @Test func aRenderStopsAtSixteenMebibytes() throws {
+        let list: TemplateValue = .list((0..<40).map { .int($0) })
+        #expect {
+            try render(#"{{printf "%9999999d" .}}"#, list)
+        } throws: { error in
+            "\(error)".contains("output exceeds 16 MiB")
+        }
+        #expect {
+            try render(#"{{define "row"}}{{printf "%900000d" 1}}{{end}}{{range .}}{{template "row"}}{{end}}"#, list)
+        } throws: { error in
+            "\(error)".contains("output exceeds 16 MiB")
+        }
+    }
+
     @Test func printfFloats() throws {
         #expect(try render(#"{{printf "%.2f|%f|%.0f|%.0f|%8.3f|%.2f" 3.14159 1.5 2.5 3.5 -1.0 2.675}}"#)
             == "3.14|1.500000|2|4|  -1.000|2.67")
