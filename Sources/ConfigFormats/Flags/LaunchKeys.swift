@@ -30,7 +30,7 @@ public enum LaunchKeys {
             ("redirect", .table([("entryPoint", .value), ("regex", .value), ("replacement", .value)])),
             ("maxConnections", .value), ("maxRequestLineBytes", .value), ("maxHeaderBytes", .value),
             ("maxHeaderLines", .value), ("readHeaderTimeout", .value), ("idleTimeout", .value),
-            ("bodyIdleTimeout", .value),
+            ("bodyIdleTimeout", .value), ("responseHeaderTimeout", .value),
         ])
         return .table([
             ("entryPoints", .map(entryPoint)),

@@ -95,7 +95,8 @@ public final class ProxyServer: Sendable {
                     maxHeaderCount: limits.maxHeaderLines),
                 timeouts: ClientTimeouts(
                     requestHead: TimeAmount(limits.readHeaderTimeout), idleKeepAlive: TimeAmount(limits.idleTimeout),
-                    bodyIdle: TimeAmount(limits.bodyIdleTimeout)),
+                    bodyIdle: TimeAmount(limits.bodyIdleTimeout),
+                    responseHead: TimeAmount(limits.responseHeaderTimeout)),
                 serverName: serverName, logger: logger)
             let loops = self.loops
             let tls = listener.tls

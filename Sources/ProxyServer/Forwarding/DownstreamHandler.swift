@@ -27,6 +27,8 @@ struct ClientTimeouts: Sendable {
     var idleKeepAlive = TimeAmount.seconds(180)
     /// A request body without progress for this long ends the exchange (not counted while we hold reading back).
     var bodyIdle = TimeAmount.seconds(60)
+    /// The whole request sent, no response head yet: 504 past it. Zero: no limit.
+    var responseHead = TimeAmount.seconds(60)
 }
 
 /// The only handler of a client connection: scans each request head, routes it, and forwards the original
@@ -108,6 +110,8 @@ final class DownstreamHandler: ChannelDuplexHandler {
     /// A fresh connection gets the request-head timeout to send its first byte (a connection opened and left
     /// silent is a slowloris too); between requests of a keep-alive connection, the idle timeout applies.
     private var hasFinishedAnExchange = false
+    /// The sweeper tick that first saw the request sent and no response head (nil otherwise).
+    private var awaitingResponseSince: NIODeadline?
 
     init(settings: EntryPointSettings, loop: LoopResources) {
         self.settings = settings
@@ -577,8 +581,9 @@ final class DownstreamHandler: ChannelDuplexHandler {
         }
         let status: Int
         switch failure {
-        case .closedBeforeResponse, .closedMidResponse, .connectionError: status = 502
-        case .malformedResponse: status = 500
+        // A malformed response is 502 too (issue 10; the original's Go transport made it 500): the gateway got
+        // an invalid answer, which is what 502 means.
+        case .closedBeforeResponse, .closedMidResponse, .connectionError, .malformedResponse: status = 502
         }
         settings.logger.warning("backend \(target?.name ?? "?") failed: \(failure)")
         failExchange(status: status, reason: "\(failure)")
@@ -651,6 +656,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
 
     /// The exchange is over for the client: access log, drr/breaker feedback, traffic counters.
     private func exchangeEnded() {
+        awaitingResponseSince = nil
         writeAccessLog()
         let now = NIODeadline.now()
         reportOutcome(now: now)
@@ -762,6 +768,10 @@ final class DownstreamHandler: ChannelDuplexHandler {
             checkRequestBody(lastProgress: progress, now: now)
             return
         }
+        if phase == .exchanging {
+            checkResponseWait(now: now)
+            return
+        }
         guard phase == .awaitingHead else { return }
         if let started = headStartedAt {
             if now >= started + settings.timeouts.requestHead {
@@ -789,6 +799,24 @@ extension DownstreamHandler {
         guard now >= lastProgress + settings.timeouts.bodyIdle else { return }
         settings.logger.debug("request body idle for \(settings.timeouts.bodyIdle)")
         endStalledExchange()
+    }
+
+    /// A backend that took the whole request and sends no response head: 504, and that connection is dropped.
+    /// Measured from the sweeper tick that first saw the wait, so it is exact to the sweeper's period.
+    fileprivate func checkResponseWait(now: NIODeadline) {
+        let limit = settings.timeouts.responseHead
+        guard limit > .zero, !responseStarted, requestBodyComplete, upstream != nil else {
+            awaitingResponseSince = nil
+            return
+        }
+        guard let since = awaitingResponseSince else {
+            awaitingResponseSince = now
+            return
+        }
+        guard now >= since + limit else { return }
+        awaitingResponseSince = nil
+        settings.logger.warning("backend \(target?.name ?? "?") sent no response head within \(limit): 504")
+        failExchange(status: 504, reason: "no response head from the backend")
     }
 }
 

@@ -16,13 +16,12 @@ public struct EntryPointLimits: Sendable, Equatable {
     /// A request body that makes no progress for this long: the exchange ends (408, or the connection closes
     /// if the response has started). A slow but steady upload is never cut.
     public var bodyIdleTimeout = Duration.seconds(60)
+    /// From the whole request being sent to the backend's response head arriving (504 past it, like nginx's
+    /// `proxy_read_timeout`; a backend that accepts and never answers must not hold the client forever).
+    /// Zero: wait as long as the backend takes (long polls that answer after minutes).
+    public var responseHeaderTimeout = Duration.seconds(60)
 
     public init() {}
-
-    enum CodingKeys: String, CodingKey {
-        case maxConnections, maxRequestLineBytes, maxHeaderBytes, maxHeaderLines, readHeaderTimeout, idleTimeout
-        case bodyIdleTimeout
-    }
 
     /// Reads the limit keys of an entry point's table; absent keys keep their defaults. A size or count below 1
     /// (or a negative maxConnections) is an error naming the key.
@@ -55,6 +54,13 @@ public struct EntryPointLimits: Sendable, Equatable {
         readHeaderTimeout = try timeout(.readHeaderTimeout, defaults.readHeaderTimeout)
         idleTimeout = try timeout(.idleTimeout, defaults.idleTimeout)
         bodyIdleTimeout = try timeout(.bodyIdleTimeout, defaults.bodyIdleTimeout)
+        if let value = try container.decodeDurationIfPresent(forKey: .responseHeaderTimeout) {
+            guard value >= .zero else {
+                throw DecodingError.dataCorruptedError(
+                    forKey: .responseHeaderTimeout, in: container, debugDescription: "must be 0 (no limit) or more")
+            }
+            responseHeaderTimeout = value
+        }
     }
 
     /// Only the keys that differ from the defaults, like the rest of the configuration's encoding.
@@ -72,6 +78,9 @@ public struct EntryPointLimits: Sendable, Equatable {
         if idleTimeout != defaults.idleTimeout { try container.encode(GoDuration.format(idleTimeout), forKey: .idleTimeout) }
         if bodyIdleTimeout != defaults.bodyIdleTimeout {
             try container.encode(GoDuration.format(bodyIdleTimeout), forKey: .bodyIdleTimeout)
+        }
+        if responseHeaderTimeout != defaults.responseHeaderTimeout {
+            try container.encode(GoDuration.format(responseHeaderTimeout), forKey: .responseHeaderTimeout)
         }
     }
 }

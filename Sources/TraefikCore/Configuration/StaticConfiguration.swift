@@ -141,7 +141,7 @@ public struct EntryPointConfig: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case address, tls, redirect
         case maxConnections, maxRequestLineBytes, maxHeaderBytes, maxHeaderLines, readHeaderTimeout, idleTimeout
-        case bodyIdleTimeout
+        case bodyIdleTimeout, responseHeaderTimeout
     }
 
     public init(from decoder: any Decoder) throws {

@@ -19,6 +19,7 @@ import TraefikCore
         #expect(limits.readHeaderTimeout == .seconds(10))
         #expect(limits.idleTimeout == .seconds(180))
         #expect(limits.bodyIdleTimeout == .seconds(60))
+        #expect(limits.responseHeaderTimeout == .seconds(60))
     }
 
     @Test func everyKeyIsRead() throws {
@@ -32,6 +33,7 @@ import TraefikCore
             readHeaderTimeout = "5s"
             idleTimeout = 60
             bodyIdleTimeout = "1m30s"
+            responseHeaderTimeout = "0s"
             """
         let limits = try #require(decode(toml).entryPoints["http"]).limits
         #expect(limits.maxConnections == 500)
@@ -41,12 +43,14 @@ import TraefikCore
         #expect(limits.readHeaderTimeout == .seconds(5))
         #expect(limits.idleTimeout == .seconds(60))
         #expect(limits.bodyIdleTimeout == .seconds(90))
+        #expect(limits.responseHeaderTimeout == .zero, "0 means no limit, for long polls")
     }
 
     @Test func impossibleValuesNameTheKey() throws {
         for (line, key) in [
             ("maxConnections = -1", "maxConnections"), ("maxHeaderLines = 0", "maxHeaderLines"),
             ("readHeaderTimeout = \"0s\"", "readHeaderTimeout"), ("bodyIdleTimeout = \"soon\"", "bodyIdleTimeout"),
+            ("responseHeaderTimeout = \"-1s\"", "responseHeaderTimeout"),
         ] {
             let error = #expect(throws: ConfigError.self) {
                 _ = try decode("[entryPoints.http]\naddress = \":80\"\n\(line)\n")
