@@ -1,0 +1,39 @@
+/// Where a reader is in a document's UTF-8 bytes. It keeps the offset, the line and where that line starts; a column
+/// (characters, not bytes) is counted only when asked for, which keeps reading large files fast even in debug
+/// builds. Holds no references, so copying it costs nothing.
+struct TOMLCursor {
+    let bytes: UnsafeBufferPointer<UInt8>
+    private(set) var offset: Int
+    private(set) var line = 1
+    private var lineStart: Int
+
+    /// A byte order mark at the start is skipped: it is not part of the first line.
+    init(bytes: UnsafeBufferPointer<UInt8>) {
+        self.bytes = bytes
+        offset = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        lineStart = offset
+    }
+
+    func peek(at distance: Int = 0) -> UInt8? {
+        offset + distance < bytes.count ? bytes[offset + distance] : nil
+    }
+
+    /// Moves past `count` bytes within the line; line ends go through `advancePastNewline`.
+    mutating func advance(_ count: Int = 1) {
+        offset = min(offset + count, bytes.count)
+    }
+
+    /// Past the `\n` or `\r\n` at the offset.
+    mutating func advancePastNewline() {
+        offset = min(offset + (bytes[offset] == UInt8(ascii: "\r") ? 2 : 1), bytes.count)
+        line += 1
+        lineStart = offset
+    }
+
+    /// 1 for the first character of the line; UTF-8 continuation bytes add nothing.
+    var column: Int {
+        var column = 1
+        for index in lineStart..<offset where bytes[index] & 0xC0 != 0x80 { column += 1 }
+        return column
+    }
+}
