@@ -23,6 +23,11 @@ struct TOMLCursor {
         offset = min(offset + count, bytes.count)
     }
 
+    /// Moves past the bytes `isIncluded` accepts; none of them may end a line.
+    mutating func advance(over isIncluded: (UInt8) -> Bool) {
+        while offset < bytes.count && isIncluded(bytes[offset]) { offset += 1 }
+    }
+
     /// Past the `\n` or `\r\n` at the offset.
     mutating func advancePastNewline() {
         offset = min(offset + (bytes[offset] == UInt8(ascii: "\r") ? 2 : 1), bytes.count)

@@ -6,7 +6,7 @@ extension TOMLParser {
         if startsDateOrTime { return .string(try parseDateOrTime()) }
         let position = currentPosition
         let start = cursor.offset
-        while let byte = cursor.peek(), Self.isBareValueByte(byte) { cursor.advance() }
+        cursor.advance(over: Self.isBareValueByte)
         let token = cursor.bytes[start..<cursor.offset]
         if token.elementsEqual("true".utf8) { return .bool(true) }
         if token.elementsEqual("false".utf8) { return .bool(false) }

@@ -19,8 +19,9 @@ extension TOMLParser {
             case _ where Self.isForbiddenControl(byte):
                 throw syntaxError("control character \(currentCharacter) in a string: write it as an escape")
             default:
-                content.append(byte)
-                cursor.advance()
+                let start = cursor.offset
+                cursor.advance(over: Self.isPlainBasicStringByte)
+                content.append(contentsOf: cursor.bytes[start..<cursor.offset])
             }
         }
     }
@@ -183,6 +184,11 @@ extension TOMLParser {
         default:
             throw ConfigError(at: backslash, keyPath: "", message: "invalid escape: a backslash followed by \(spelling)")
         }
+    }
+
+    /// Bytes a basic string holds as they are: not its quote, a backslash or a control character (tab is fine).
+    private static func isPlainBasicStringByte(_ byte: UInt8) -> Bool {
+        byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") && !isForbiddenControl(byte)
     }
 
     static func hexDigitValue(_ byte: UInt8) -> UInt8? {

@@ -123,7 +123,7 @@ struct TOMLParser {
                 name = cursor.peek() == UInt8(ascii: "\"") ? try parseBasicString() : try parseLiteralString()
             case let byte? where Self.isBareKeyByte(byte):
                 let start = cursor.offset
-                while let byte = cursor.peek(), Self.isBareKeyByte(byte) { cursor.advance() }
+                cursor.advance(over: Self.isBareKeyByte)
                 name = String(decoding: cursor.bytes[start..<cursor.offset], as: UTF8.self)
             default:
                 throw syntaxError("expected a key in \(context), found \(currentCharacter)")
@@ -228,7 +228,7 @@ struct TOMLParser {
     // MARK: Blanks, newlines and comments
 
     mutating func skipBlanks() {
-        while let byte = cursor.peek(), byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t") { cursor.advance() }
+        cursor.advance(over: Self.isBlank)
     }
 
     private mutating func skipBlanksNewlinesAndComments() throws(ConfigError) {
@@ -277,6 +277,10 @@ struct TOMLParser {
             while end < cursor.bytes.count, cursor.bytes[end] & 0xC0 == 0x80 { end += 1 }
             return String(decoding: cursor.bytes[cursor.offset..<end], as: UTF8.self).debugDescription
         }
+    }
+
+    static func isBlank(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: " ") || byte == UInt8(ascii: "\t")
     }
 
     /// Control characters other than tab, which strings must escape and comments cannot hold.
