@@ -31,7 +31,7 @@ extension TOMLParser {
             || (isDigitAt(0) && isDigitAt(1) && cursor.peek(at: 2) == UInt8(ascii: ":"))
     }
 
-    /// An cursor.offset date-time, local date-time, local date or local time (RFC 3339, `T` or a space between date and
+    /// An offset date-time, local date-time, local date or local time (RFC 3339, `T` or a space between date and
     /// time), checked field by field; returns its spelling.
     private mutating func parseDateOrTime() throws(ConfigError) -> String {
         let start = cursor.offset

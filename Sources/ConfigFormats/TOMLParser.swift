@@ -5,10 +5,8 @@ import TraefikCore
 /// defined twice, a table extended against the spec's rules — is a `ConfigError` at its line and column.
 ///
 /// Dates and times have no node kind of their own: they stay strings, spelled as in the document. The input is a
-/// Swift `String`, so it is valid UTF-8 by construction; control characters are checked here.
-///
-/// The parser tracks only its cursor.offset and where the current line starts; a column (characters, not bytes) is
-/// counted when a key or an error needs one, which keeps a large rules file fast to read even in debug builds.
+/// Swift `String`, so it is valid UTF-8 by construction; control characters are checked here. The grammar is read
+/// by recursive descent, bounded by `TOMLTableTree.maximumDepth`.
 struct TOMLParser {
     var cursor: TOMLCursor
     let file: String
@@ -141,7 +139,7 @@ struct TOMLParser {
 
     // MARK: Values
 
-    /// A value starting at the current cursor.offset; the node takes `position` (its key's, or its own in an array).
+    /// A value starting at the cursor; the node takes `position` (its key's, or its own in an array).
     private mutating func parseValue(at position: SourcePosition, depth: Int) throws(ConfigError) -> ConfigNode {
         guard depth <= TOMLTableTree.maximumDepth else {
             throw syntaxError("values nested deeper than \(TOMLTableTree.maximumDepth) levels")
