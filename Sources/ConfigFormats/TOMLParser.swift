@@ -27,10 +27,10 @@ struct TOMLParser {
     }
 
     var currentPosition: SourcePosition {
-        SourcePosition(file: file, line: cursor.line, column: cursor.column)
+        mutating get { SourcePosition(file: file, line: cursor.line, column: cursor.column()) }
     }
 
-    func syntaxError(_ message: String) -> ConfigError {
+    mutating func syntaxError(_ message: String) -> ConfigError {
         ConfigError(at: currentPosition, keyPath: "", message: message)
     }
 

@@ -35,7 +35,13 @@ struct TOMLTableTree {
         /// A scalar, a static array or an inline table: never extended.
         case value(ConfigNode)
         case table(TableID)
-        case arrayOfTables(elements: [TableID], position: SourcePosition)
+        /// An index into `arraysOfTables`, where appending an element does not copy the others.
+        case arrayOfTables(Int)
+    }
+
+    private struct ArrayOfTables {
+        var elements: [TableID]
+        var position: SourcePosition
     }
 
     private struct Entry {
@@ -54,6 +60,7 @@ struct TOMLTableTree {
     }
 
     private var tables: [Table]
+    private var arraysOfTables: [ArrayOfTables] = []
     let rootTable: TableID = 0
 
     init(rootPosition: SourcePosition) {
@@ -86,9 +93,9 @@ struct TOMLTableTree {
                 throw Self.error(at: last, "table \(path.debugDescription) is defined twice "
                     + "(first at \(Self.place(tables[existing].position)))")
             }
-        case .arrayOfTables(_, let position):
-            throw Self.error(at: last, "\(path.debugDescription) is an array of tables (\(Self.place(position))); "
-                + "[\(path)] cannot define it as a table")
+        case .arrayOfTables(let array):
+            throw Self.error(at: last, "\(path.debugDescription) is an array of tables "
+                + "(\(Self.place(arraysOfTables[array].position))); [\(path)] cannot define it as a table")
         case .value(let node):
             throw Self.error(at: last, Self.notATable(path, node))
         }
@@ -102,16 +109,16 @@ struct TOMLTableTree {
         guard let index = tables[parent].indexByKey[last.name] else {
             let element = try newTable(origin: .arrayElement, position: last.position, path: path + "[0]",
                                        depth: tables[parent].depth + 2, key: last)
-            insert(Entry(key: last.name, slot: .arrayOfTables(elements: [element], position: last.position)),
-                   in: parent)
+            arraysOfTables.append(ArrayOfTables(elements: [element], position: last.position))
+            insert(Entry(key: last.name, slot: .arrayOfTables(arraysOfTables.count - 1)), in: parent)
             return element
         }
         switch tables[parent].entries[index].slot {
-        case .arrayOfTables(var elements, let position):
+        case .arrayOfTables(let array):
             let element = try newTable(origin: .arrayElement, position: last.position,
-                                       path: path + "[\(elements.count)]", depth: tables[parent].depth + 2, key: last)
-            elements.append(element)
-            tables[parent].entries[index].slot = .arrayOfTables(elements: elements, position: position)
+                                       path: path + "[\(arraysOfTables[array].elements.count)]",
+                                       depth: tables[parent].depth + 2, key: last)
+            arraysOfTables[array].elements.append(element)
             return element
         case .table(let existing):
             throw Self.error(at: last, "\(path.debugDescription) is a table (\(Self.place(tables[existing].position))), "
@@ -137,8 +144,8 @@ struct TOMLTableTree {
             switch tables[table].entries[index].slot {
             case .table(let child):
                 table = child
-            case .arrayOfTables(let elements, _):
-                table = elements[elements.count - 1]
+            case .arrayOfTables(let array):
+                table = arraysOfTables[array].elements[arraysOfTables[array].elements.count - 1]
             case .value(let node):
                 throw Self.error(at: part, Self.notATable(childPath(part.name, in: table), node))
             }
@@ -168,9 +175,9 @@ struct TOMLTableTree {
                     throw Self.error(at: part, "\(path.debugDescription) is a table created by a [table] header at "
                         + "\(Self.place(tables[child].position)); dotted keys cannot add to it")
                 }
-            case .arrayOfTables(_, let position):
-                throw Self.error(at: part, "\(path.debugDescription) is an array of tables (\(Self.place(position))); "
-                    + "dotted keys cannot add to it")
+            case .arrayOfTables(let array):
+                throw Self.error(at: part, "\(path.debugDescription) is an array of tables "
+                    + "(\(Self.place(arraysOfTables[array].position))); dotted keys cannot add to it")
             case .value(let node):
                 throw Self.error(at: part, Self.notATable(path, node))
             }
@@ -217,8 +224,9 @@ struct TOMLTableTree {
                 node = value
             case .table(let child):
                 node = self.node(of: child)
-            case .arrayOfTables(let elements, let position):
-                node = ConfigNode(.array(elements.map { self.node(of: $0) }), position: position)
+            case .arrayOfTables(let array):
+                node = ConfigNode(.array(arraysOfTables[array].elements.map { self.node(of: $0) }),
+                                  position: arraysOfTables[array].position)
             }
             return ConfigNode.Entry(key: entry.key, node: node)
         }
@@ -258,7 +266,7 @@ struct TOMLTableTree {
         switch slot {
         case .value(let node): node.position
         case .table(let table): tables[table].position
-        case .arrayOfTables(_, let position): position
+        case .arrayOfTables(let array): arraysOfTables[array].position
         }
     }
 

@@ -352,6 +352,17 @@ struct TOMLParserTests {
         #expect(node?.value == .int(1))
     }
 
+    /// Large shapes that a quadratic reader would crawl through: many `[[a]]` elements, one very long line.
+    @Test func manyElementsAndLongLinesKeepExactPositions() throws {
+        let elements = try parse(String(repeating: "[[a]]\nx = 1\n", count: 5000))
+        #expect(elements["a"]?[4999]?["x"]?.position == at(10_000, 1))
+        let keys = (0..<5000).map { "k\($0) = \($0)" }
+        let longLine = try parse("v = {" + keys.joined(separator: ", ") + "}")
+        let lastColumn = 6 + keys.dropLast().reduce(0) { $0 + $1.count + 2 }
+        #expect(longLine["v"]?["k4999"]?.position == at(1, lastColumn))
+        #expect(longLine["v"]?["k4999"]?.value == .int(4999))
+    }
+
     // MARK: The seed example
 
     /// The outline below was printed from the tree the TOMLKit-based reader (before this parser) built for the
