@@ -103,15 +103,12 @@ FUZZ_TARGETS := FuzzRequestHead FuzzRule FuzzBreakerExpression FuzzConfig FuzzGo
 # -sanitize option, and `--sanitize` twice comes out in either order, so both sanitizers go in one -Xswiftc.
 FUZZ_BUILD_FLAGS := -c release --sanitize fuzzer -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=address \
 	-Xswiftc -parse-as-library -Xswiftc -enable-testing
-# Long enough inputs to reach the head limits (16 KiB of headers); regex-valued rules stay short to stay fast;
-# TOMLKit leaks every parsed table (README "Security"), so leak checks are off for the config target. Swift's own
-# backtracer is off: under AddressSanitizer it reports itself instead of the crash.
+# Long enough inputs to reach the head limits (16 KiB of headers); regex-valued rules stay short to stay fast.
+# Swift's own backtracer is off: under AddressSanitizer it reports itself instead of the crash.
 FUZZ_OPTIONS_FuzzRequestHead := -max_len=20000
 FUZZ_OPTIONS_FuzzRule := -max_len=512
 FUZZ_OPTIONS_FuzzBreakerExpression := -max_len=4096
-FUZZ_OPTIONS_FuzzConfig := -max_len=8192 -detect_leaks=0 -rss_limit_mb=4096
-# …and LeakSanitizer's report at exit too (else every run "fails" on TOMLKit's leak).
-FUZZ_ENV_FuzzConfig := ASAN_OPTIONS=detect_leaks=0
+FUZZ_OPTIONS_FuzzConfig := -max_len=8192 -rss_limit_mb=4096
 FUZZ_OPTIONS_FuzzGoTemplate := -max_len=4096
 FUZZ_OPTIONS_FuzzBoltDB := -max_len=16384
 
@@ -124,9 +121,9 @@ fuzz: fuzz-build
 	@bin="$$(cd Fuzz && $(SWIFT) build $(FUZZ_BUILD_FLAGS) --show-bin-path)"; failed=""; \
 	run() { \
 		mkdir -p Fuzz/.build/corpus/$$1 Fuzz/artifacts/$$1; echo "== $$1 ($(FUZZ_SECONDS) s)"; \
-		env SWIFT_BACKTRACE=enable=no $$3 "$$bin/$$1" -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 $$2 \
+		env SWIFT_BACKTRACE=enable=no "$$bin/$$1" -max_total_time=$(FUZZ_SECONDS) -timeout=10 -print_final_stats=1 $$2 \
 			-artifact_prefix=Fuzz/artifacts/$$1/ Fuzz/.build/corpus/$$1 integration/fixtures/fuzz/$$1 \
 			|| failed="$$failed $$1"; \
 	}; \
-	$(foreach target,$(FUZZ_TARGETS),run $(target) "$(FUZZ_OPTIONS_$(target))" $(FUZZ_ENV_$(target));) \
+	$(foreach target,$(FUZZ_TARGETS),run $(target) "$(FUZZ_OPTIONS_$(target))";) \
 	if [ -n "$$failed" ]; then echo "fuzz: crashes in$$failed (inputs in Fuzz/artifacts/)"; exit 1; fi

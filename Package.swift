@@ -23,19 +23,17 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
         .package(url: "https://github.com/apple/swift-nio-http2", from: "1.46.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
     ],
     targets: [
         // Pure logic: configuration model, rules, balancers. Imports no NIO.
         .target(name: "TraefikCore", swiftSettings: swiftSettings),
-        // TOML (and later JSON/YAML/flags) → one neutral tree → case-insensitive decoding.
+        // TOML (our own parser), JSON, YAML, HCL and flags → one neutral tree → case-insensitive decoding.
         .target(
             name: "ConfigFormats",
             dependencies: [
                 "TraefikCore",
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

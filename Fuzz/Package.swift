@@ -16,7 +16,6 @@ let package = Package(
     name: "swift-traefik-fuzz",
     platforms: [.macOS(.v14)],
     dependencies: [
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     ],
     targets: [
@@ -28,7 +27,6 @@ let package = Package(
             name: "ConfigFormats",
             dependencies: [
                 "TraefikCore",
-                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Yams", package: "Yams"),
             ],
             swiftSettings: swiftSettings

@@ -22,7 +22,6 @@ public enum ConfigFile {
     }
 
     /// The last text parsed from each file and its tree. Reloads (SIGHUP, polls) re-read files that mostly did
-    /// not change; reusing the tree also avoids TOMLKit 0.6.0's leak, which never frees a parsed table (its
-    /// `TOMLTable` has no deinit), so only a changed file costs a parse.
+    /// not change, so only a changed file costs a parse.
     private static let lastParsed = Mutex<[String: (text: String, node: ConfigNode)]>([:])
 }

@@ -1,6 +1,6 @@
 import TraefikCore
 
-/// A hand-written scanner over configuration text (JSON, HCL, TOML positions) that tracks where it is, so every
+/// A hand-written scanner over configuration text (JSON, HCL) that tracks where it is, so every
 /// node and every syntax error carries its line and column. Columns count characters, not bytes.
 protocol SourceScanning {
     var bytes: [UInt8] { get }

@@ -12,7 +12,7 @@ struct TOMLSourceTests {
         SourcePosition(file: "t.toml", line: line, column: column)
     }
 
-    @Test func syntaxErrorGivesFileLineColumnAndTOMLKitsMessage() throws {
+    @Test func syntaxErrorGivesFileLineColumnAndAMessage() throws {
         let error = #expect(throws: ConfigError.self) {
             try parse("[backends]\n  url = \"http://a\"\n  weight = = 3\n")
         }
@@ -71,7 +71,7 @@ struct TOMLSourceTests {
         #expect(tree["servers"]?["with space"]?["lit.eral"]?.value == .int(1))
     }
 
-    @Test func quotedKeysWithEscapesMatchTOMLKitsKeys() throws {
+    @Test func quotedKeysResolveTheirEscapes() throws {
         let tree = try parse(#"""
             "a\"b" = 1
             "\u00e9t\u00e9" = 2
@@ -152,7 +152,7 @@ struct TOMLSourceTests {
         #expect(wide["a"]?[1]?.position == at(1, 11))
     }
 
-    @Test func keysKeepDocumentOrderNotTOMLKitsSortedOrder() throws {
+    @Test func keysKeepDocumentOrder() throws {
         let tree = try parse("""
             zeta = 1
             Alpha = 2
