@@ -295,7 +295,10 @@ struct TOMLParserTests {
     @Test func theFuzzerFindingsParseAsErrors() throws {
         let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("integration/fixtures/fuzz/FuzzConfig")
-        for name in ["toml-header-without-key", "toml-header-without-key-found", "toml-bom-header-without-key"] {
+        for name in [
+            "toml-header-without-key", "toml-header-without-key-found", "toml-bom-header-without-key",
+            "toml-array-closed-by-brace",
+        ] {
             // The fuzz target's first byte selects the format (0: TOML).
             let bytes = try Data(contentsOf: folder.appendingPathComponent(name)).dropFirst()
             #expect(throws: ConfigError.self) { try TOMLSource.parse(String(decoding: bytes, as: UTF8.self), file: name) }
