@@ -5,18 +5,12 @@
 # the proxy's peak RSS under wrk -c100.
 set -euo pipefail
 binary=$1
-bin_dir=$(dirname "$binary")
 IDLE_CONNECTIONS=${IDLE_CONNECTIONS:-10000}; IDLE_SECONDS=${IDLE_SECONDS:-10}
 work=$(mktemp -d "${TMPDIR:-/tmp}/bench-idle.XXXXXX")
 source "$(dirname "$0")/proxy-lib.sh"
 trap cleanup EXIT
 ulimit -n $((IDLE_CONNECTIONS + 1000)) 2>/dev/null || { echo "bench-idle: needs an open-file limit above $IDLE_CONNECTIONS"; exit 2; }
-b1=$(free_port); b2=$(free_port); port=$(free_port)
-"$bin_dir/demo-backends" "$b1" "$b2" >/dev/null 2>&1 & pids+=($!)
-write_rules "$work/rules.toml" 0 wrr "http://127.0.0.1:$b1" "http://127.0.0.1:$b2"
-write_launch "$work/traefik.toml" "$port" "$work/rules.toml"
-"$binary" --configFile="$work/traefik.toml" 2>"$work/traefik.err" & proxy=$!; pids+=($proxy)
-wait_listening "http://127.0.0.1:$port/"
+start_demo_proxy "$binary" wrr
 rss() { awk '/VmRSS/ {print $2}' "/proc/$proxy/status"; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$proxy/stat"; }
 # Warm-up (pools, allocator arenas) that is also the RSS measure under load: peak RSS during wrk -c100.

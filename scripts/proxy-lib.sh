@@ -33,6 +33,18 @@ write_launch() {
   printf '  address = "127.0.0.1:%s"\n[file]\nfilename = "%s"\n' "$2" "$3" >> "$1"
 }
 
+# start_demo_proxy BINARY METHOD: two demo backends (beside BINARY), rules over both with METHOD (wrr or drr) in
+# $work/rules.toml, the proxy on a free port; sets b1 b2 port proxy, and waits until it answers.
+start_demo_proxy() {
+  local binary=$1 method=$2
+  b1=$(free_port); b2=$(free_port); port=$(free_port)
+  "$(dirname "$binary")/demo-backends" "$b1" "$b2" >/dev/null 2>&1 & pids+=($!)
+  write_rules "$work/rules.toml" 0 "$method" "http://127.0.0.1:$b1" "http://127.0.0.1:$b2"
+  write_launch "$work/traefik.toml" "$port" "$work/rules.toml"
+  "$binary" --configFile="$work/traefik.toml" 2>"$work/traefik.err" & proxy=$!; pids+=($proxy)
+  wait_listening "http://127.0.0.1:$port/"
+}
+
 # wait_listening URL: up to 10 s for URL to answer (https without checking the test certificate).
 wait_listening() {
   local _

@@ -10,12 +10,7 @@ bin_dir=$(dirname "$binary")
 work=$(mktemp -d "${TMPDIR:-/tmp}/slowloris.XXXXXX")
 source "$(dirname "$0")/proxy-lib.sh"
 trap cleanup EXIT
-b1=$(free_port); b2=$(free_port); port=$(free_port)
-"$bin_dir/demo-backends" "$b1" "$b2" >/dev/null 2>&1 & pids+=($!)
-write_rules "$work/rules.toml" 0 wrr "http://127.0.0.1:$b1" "http://127.0.0.1:$b2"
-write_launch "$work/traefik.toml" "$port" "$work/rules.toml"
-"$binary" --configFile="$work/traefik.toml" 2>"$work/traefik.err" & proxy=$!; pids+=($proxy)
-wait_listening "http://127.0.0.1:$port/"
+start_demo_proxy "$binary" wrr
 fds() { ls "/proc/$proxy/fd" | wc -l; }
 # p99 (ms) of a normal client: 200 requests/s over 4 keep-alive connections for 5 s.
 normal_p99() {

@@ -7,19 +7,13 @@
 # RELOADS=0 leaves the reloads out (to tell their cost from the load's).
 set -euo pipefail
 binary=$1
-bin_dir=$(dirname "$binary")
 SOAK_SECONDS=${SOAK_SECONDS:-600}; WARMUP=${WARMUP:-60}
 [ "$SOAK_SECONDS" -gt "$WARMUP" ] || { echo "soak: SOAK_SECONDS must exceed WARMUP ($WARMUP)"; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/soak.XXXXXX")
 source "$(dirname "$0")/proxy-lib.sh"
 trap cleanup EXIT
-b1=$(free_port); b2=$(free_port); port=$(free_port)
-"$bin_dir/demo-backends" "$b1" "$b2" >/dev/null 2>&1 & pids+=($!)
+start_demo_proxy "$binary" drr
 rules() { write_rules "$work/rules.toml" "$1" drr "http://127.0.0.1:$b1" "http://127.0.0.1:$b2"; }
-rules 0
-write_launch "$work/traefik.toml" "$port" "$work/rules.toml"
-"$binary" --configFile="$work/traefik.toml" 2>"$work/traefik.err" & proxy=$!; pids+=($proxy)
-wait_listening "http://127.0.0.1:$port/"
 
 timeout $((SOAK_SECONDS + 30)) wrk -t1 -c50 -d"${SOAK_SECONDS}s" "http://127.0.0.1:$port/" > "$work/wrk.out" 2>&1 & pids+=($!)
 timeout $((SOAK_SECONDS + 30)) ab -q -r -t "$SOAK_SECONDS" -n 100000000 -c 10 "http://127.0.0.1:$port/" > "$work/ab.out" 2>&1 & pids+=($!)
