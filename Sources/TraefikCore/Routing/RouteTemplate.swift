@@ -13,34 +13,21 @@ enum RouteTemplate {
     static func parse(_ template: String, separator: Character) throws(TemplateError) -> RouteTemplate {
         let variables = try braceRanges(in: template)
         guard !variables.isEmpty else { return .literal(template) }
-        if let pieces = try plainVariablePieces(of: template, variables: variables), let byte = separator.asciiValue {
-            return .wildcards(WildcardTemplate(pieces: pieces, separator: byte))
+        let pieces = try self.pieces(of: template, variables: variables)
+
+        let hasOwnRegex = pieces.contains { if case .variable(pattern: .some) = $0 { true } else { false } }
+        if !hasOwnRegex, let byte = separator.asciiValue {
+            let wildcardPieces: [Substring?] = pieces.map { if case .literal(let text) = $0 { text } else { nil } }
+            return .wildcards(WildcardTemplate(pieces: wildcardPieces, separator: byte))
         }
 
-        let defaultVariablePattern = "[^\(separator)]+"
         var pattern = ""
-        var literalStart = template.startIndex
-        for variable in variables {
-            pattern += quoted(template[literalStart..<variable.lowerBound])
-            // Inside the braces: `name` or `name:regex`; the regex may itself contain ':' and braces.
-            let inner = template[template.index(after: variable.lowerBound)..<template.index(before: variable.upperBound)]
-            let name: Substring
-            let variablePattern: Substring
-            if let colon = inner.firstIndex(of: ":") {
-                name = inner[..<colon]
-                variablePattern = inner[inner.index(after: colon)...]
-            } else {
-                name = inner
-                variablePattern = Substring(defaultVariablePattern)
+        for piece in pieces {
+            switch piece {
+            case .literal(let text): pattern += quoted(text)
+            case .variable(let variablePattern): pattern += "(?:\(variablePattern ?? "[^\(separator)]+"))"
             }
-            guard !name.isEmpty, !variablePattern.isEmpty else {
-                throw TemplateError("missing name or pattern in \"{\(inner)}\"")
-            }
-            pattern += "(?:\(variablePattern))"
-            literalStart = variable.upperBound
         }
-        pattern += quoted(template[literalStart...])
-
         do {
             return .pattern(try SendableRegex(pattern))
         } catch {
@@ -48,21 +35,38 @@ enum RouteTemplate {
         }
     }
 
-    /// The template as literal pieces and variables (nil) when every variable is a plain `{name}`; nil otherwise.
-    private static func plainVariablePieces(
+    private enum Piece {
+        case literal(Substring)
+        /// `{name}` (nil pattern) or `{name:regex}`.
+        case variable(pattern: Substring?)
+    }
+
+    /// The template as literal text and variables, in order; a variable without a name or with an empty
+    /// pattern is an error.
+    private static func pieces(
         of template: String, variables: [Range<String.Index>]
-    ) throws(TemplateError) -> [Substring?]? {
-        var pieces: [Substring?] = []
+    ) throws(TemplateError) -> [Piece] {
+        var pieces: [Piece] = []
         var literalStart = template.startIndex
         for variable in variables {
+            pieces.append(.literal(template[literalStart..<variable.lowerBound]))
+            // Inside the braces: `name` or `name:regex`; the regex may itself contain ':' and braces.
             let inner = template[template.index(after: variable.lowerBound)..<template.index(before: variable.upperBound)]
-            if inner.contains(":") { return nil }
-            guard !inner.isEmpty else { throw TemplateError("missing name or pattern in \"{}\"") }
-            pieces.append(template[literalStart..<variable.lowerBound])
-            pieces.append(nil)
+            let name: Substring
+            var pattern: Substring?
+            if let colon = inner.firstIndex(of: ":") {
+                name = inner[..<colon]
+                pattern = inner[inner.index(after: colon)...]
+            } else {
+                name = inner
+            }
+            guard !name.isEmpty, pattern?.isEmpty != true else {
+                throw TemplateError("missing name or pattern in \"{\(inner)}\"")
+            }
+            pieces.append(.variable(pattern: pattern))
             literalStart = variable.upperBound
         }
-        pieces.append(template[literalStart...])
+        pieces.append(.literal(template[literalStart...]))
         return pieces
     }
 
