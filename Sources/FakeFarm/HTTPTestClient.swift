@@ -222,24 +222,12 @@ public actor HTTPTestClient {
         // Relative to `consumed`, since `receive` may compact `received`.
         var alreadyScanned = 0
         while true {
-            if let found = Self.firstIndex(of: marker, in: received, from: consumed + alreadyScanned) {
+            if let found = ByteSearch.firstIndex(of: marker, in: received, from: consumed + alreadyScanned) {
                 return found + marker.count
             }
             alreadyScanned = max(0, available - marker.count + 1)
             guard try await receive(deadline: deadline, what: what) else { throw ClientError.closedEarly(waitingFor: what) }
         }
-    }
-
-    private static func firstIndex(of marker: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
-        guard bytes.count - start >= marker.count else { return nil }
-        var index = start
-        while index <= bytes.count - marker.count {
-            if bytes[index] == marker[0] && bytes[index..<(index + marker.count)].elementsEqual(marker) {
-                return index
-            }
-            index += 1
-        }
-        return nil
     }
 
     private func readLine(deadline: NIODeadline, what: String) async throws -> String {

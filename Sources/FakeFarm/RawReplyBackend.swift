@@ -82,7 +82,7 @@ public final class RawReplyBackend: Sendable {
 
         func channelRead(context: ChannelHandlerContext, data: NIOAny) {
             received += Self.unwrapInboundIn(data).readableBytesView
-            guard let end = Self.endOfHead(in: received) else { return }
+            guard let end = ByteSearch.endOfHead(in: received) else { return }
             received.removeFirst(end)
             let (reply, close) = backend.requestArrived()
             guard let reply else { return }
@@ -92,15 +92,6 @@ public final class RawReplyBackend: Sendable {
 
         func errorCaught(context: ChannelHandlerContext, error: any Error) {
             context.close(promise: nil)
-        }
-
-        private static func endOfHead(in bytes: [UInt8]) -> Int? {
-            guard bytes.count >= 4 else { return nil }
-            for index in 0...(bytes.count - 4)
-            where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
-                return index + 4
-            }
-            return nil
         }
     }
 }

@@ -238,7 +238,7 @@ private final class BlockingClient: @unchecked Sendable {
             let count = recv(descriptor, &chunk, chunk.count, 0)
             guard count > 0 else { throw SocketError(description: "closed or timed out inside the head") }
             head.append(contentsOf: chunk[0..<count])
-            if let end = Self.endOfHead(head) {
+            if let end = ByteSearch.endOfHead(in: head) {
                 bodyStart = Array(head[end...])
                 head.removeSubrange(end...)
                 break
@@ -265,15 +265,6 @@ private final class BlockingClient: @unchecked Sendable {
             check(chunk[0..<count])
         }
         return Body(length: received, followsWhoamiPattern: intact)
-    }
-
-    private static func endOfHead(_ bytes: [UInt8]) -> Int? {
-        guard bytes.count >= 4 else { return nil }
-        for index in 0...(bytes.count - 4)
-        where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
-            return index + 4
-        }
-        return nil
     }
 
     func close() { Glibc.close(descriptor) }
