@@ -67,7 +67,9 @@ enum TraefikMain {
         } else {
             logger.info("no traefik.toml in \(ConfigLoader.searchFolders().joined(separator: ", ")): using arguments and defaults")
         }
-        logger.debug("open file limit: \(OpenFileLimit.raiseToHardLimit())")
+        // Raised before anything opens a socket; not inside the log call, whose message is only built at debug level.
+        let openFileLimit = OpenFileLimit.raiseToHardLimit()
+        logger.debug("open file limit: \(openFileLimit)")
         var threads = System.coreCount
         if let value = loaded.tree["threads"], case .int(let count) = value.value, count > 0 { threads = Int(count) }
         let traefik: Traefik
