@@ -59,6 +59,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
     private let sweeper: ConnectionSweeper
     private let accessLog: AccessLogBuffer?
     private var accessEntry: AccessLogEntry?
+    private let headBuffers: HeadBuffers
     private let traffic: LoopTrafficStats
     /// Labels and start of the exchange in progress, for /health and /metrics.
     private var exchangeStarted = NIODeadline.uptimeNanoseconds(0)
@@ -118,6 +119,7 @@ final class DownstreamHandler: ChannelDuplexHandler {
         self.pool = loop.pool
         self.sweeper = loop.sweeper
         self.accessLog = loop.accessLog
+        headBuffers = loop.headBuffers
         traffic = loop.traffic
         facts = ForwardingFacts(clientIP: "", scheme: settings.isTLS ? "https" : "http", serverName: settings.serverName)
     }
@@ -289,11 +291,12 @@ final class DownstreamHandler: ChannelDuplexHandler {
             if !requestBodyComplete { closeAfterResponse = true }
             respond(status: status, location: location, close: closeAfterResponse)
         case .forward(let target, let passHostHeader, let pathAndQuery):
-            var out = context!.channel.allocator.buffer(capacity: head.headLength + 192)
-            headBytes.withUnsafeReadableBytes { raw in
-                RequestHeadRewriter.write(
-                    head, from: raw, pathAndQuery: pathAndQuery, target: target, passHostHeader: passHostHeader,
-                    facts: facts, into: &out)
+            let out = headBuffers.write(capacity: head.headLength + 192) { out in
+                headBytes.withUnsafeReadableBytes { raw in
+                    RequestHeadRewriter.write(
+                        head, from: raw, pathAndQuery: pathAndQuery, target: target, passHostHeader: passHostHeader,
+                        facts: facts, into: &out)
+                }
             }
             startExchange(with: target, head: out)
         }
@@ -487,11 +490,13 @@ final class DownstreamHandler: ChannelDuplexHandler {
         responseStarted = true
         if head.framing == .untilClose { closeAfterResponse = true }
         if !requestBodyComplete { closeAfterResponse = true }  // a response before the whole request body
-        var out = context.channel.allocator.buffer(capacity: head.headLength + 32)
-        let mode = headBytes.withUnsafeReadableBytes { raw in
-            ResponseHeadRewriter.write(
-                head, from: raw, clientMinorVersion: clientMinorVersion, closeClient: closeAfterResponse,
-                switchingProtocols: false, into: &out)
+        var mode = ResponseBodyMode.passThrough
+        let out = headBuffers.write(capacity: head.headLength + 32) { out in
+            mode = headBytes.withUnsafeReadableBytes { raw in
+                ResponseHeadRewriter.write(
+                    head, from: raw, clientMinorVersion: clientMinorVersion, closeClient: closeAfterResponse,
+                    switchingProtocols: false, into: &out)
+            }
         }
         if mode == .dechunk {
             closeAfterResponse = true
@@ -510,11 +515,12 @@ final class DownstreamHandler: ChannelDuplexHandler {
             failExchange(status: 502, reason: "backend switched protocols without an upgrade request")
             return
         }
-        var out = context.channel.allocator.buffer(capacity: head.headLength + 32)
-        _ = headBytes.withUnsafeReadableBytes { raw in
-            ResponseHeadRewriter.write(
-                head, from: raw, clientMinorVersion: clientMinorVersion, closeClient: false, switchingProtocols: true,
-                into: &out)
+        let out = headBuffers.write(capacity: head.headLength + 32) { out in
+            _ = headBytes.withUnsafeReadableBytes { raw in
+                ResponseHeadRewriter.write(
+                    head, from: raw, clientMinorVersion: clientMinorVersion, closeClient: false,
+                    switchingProtocols: true, into: &out)
+            }
         }
         context.writeAndFlush(wrapOutboundOut(out), promise: nil)
         accessEntry?.status = 101

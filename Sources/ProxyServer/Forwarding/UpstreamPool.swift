@@ -97,12 +97,13 @@ final class UpstreamPool: @unchecked Sendable {
 }
 
 /// What each event loop of the group owns: its upstream pool, its client connections' sweeper, its access-log
-/// lines and its traffic counters.
+/// lines, its traffic counters and the buffer its rewritten heads are written into.
 final class LoopResources: Sendable {
     let pool: UpstreamPool
     let sweeper: ConnectionSweeper
     let accessLog: AccessLogBuffer?
     let traffic = LoopTrafficStats()
+    let headBuffers = HeadBuffers()
 
     init(eventLoop: any EventLoop, maxIdlePerHost: Int, accessLog: AccessLogFile?, upstreamTLS: UpstreamTLS) {
         pool = UpstreamPool(eventLoop: eventLoop, maxIdlePerHost: maxIdlePerHost, tls: upstreamTLS)
