@@ -130,22 +130,23 @@ final class RoutedFrontend: Sendable {
     }
 }
 
-/// One entry point's frontends in match order (decision D5) and their index by literal Host, so that 1 000
-/// Host-routed frontends cost one dictionary lookup per request, not 1 000 comparisons.
+/// One entry point's frontends in match order (decision D5) and their index by literal Host or PathPrefix, so that
+/// 1 000 Host- or PathPrefix-routed frontends cost a few dictionary lookups per request, not 1 000 comparisons.
 final class EntryPointRoutes: Sendable {
     let frontends: [RoutedFrontend]
     private let index: FrontendIndex
 
     init(_ frontends: [RoutedFrontend]) {
         self.frontends = frontends
-        index = FrontendIndex(requiredHosts: frontends.map(\.matcher.requiredHost))
+        index = FrontendIndex(requirements: frontends.map(\.matcher.indexRequirement))
     }
 
     static let none = EntryPointRoutes([])
 
     /// The first frontend (in D5 order) whose rules all match.
     func firstMatch<R: RoutableRequest>(_ request: R) -> RoutedFrontend? {
-        index.firstCandidate(forHost: request.host) { frontends[$0].matcher.matches(request) }.map { frontends[$0] }
+        index.firstCandidate(host: request.host, path: request.path) { frontends[$0].matcher.matches(request) }
+            .map { frontends[$0] }
     }
 }
 

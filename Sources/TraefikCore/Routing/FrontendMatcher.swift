@@ -13,6 +13,13 @@ public struct FrontendMatcher: Sendable, Equatable {
     /// A Host every match must have (routes are ANDed), when one route is a literal `Host` rule.
     public var requiredHost: String? { rules.lazy.compactMap(\.literalHost).first }
 
+    /// What `FrontendIndex` lists this frontend under: its required Host, else a literal PathPrefix it requires.
+    public var indexRequirement: FrontendIndex.Requirement {
+        if let host = requiredHost { return .host(host) }
+        if let prefix = rules.lazy.compactMap(\.literalPathPrefix).first { return .pathPrefix(prefix) }
+        return .nothingIndexed
+    }
+
     public func matches<Request: RoutableRequest>(_ request: Request) -> Bool {
         for rule in rules where !rule.matches(request) {
             return false

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One compiled route (`rule` + `value`, spec §4.1 with decisions D1 and D6).
 ///
 /// Each rule compiles to the cheapest test that implements it: a template without variables is
@@ -90,6 +96,12 @@ public struct RuleMatcher: Sendable, Equatable {
         return nil
     }
 
+    /// The prefix every path it accepts starts with, when it is a literal `PathPrefix` rule.
+    public var literalPathPrefix: String? {
+        if case .pathHasPrefix(let prefix) = condition { return prefix }
+        return nil
+    }
+
     public func matches<Request: RoutableRequest>(_ request: Request) -> Bool {
         switch condition {
         case .hostEquals(let host):
@@ -105,7 +117,7 @@ public struct RuleMatcher: Sendable, Equatable {
         case .pathMatches(let regex):
             return request.path.wholeMatch(of: regex.regex) != nil
         case .pathHasPrefix(let prefix):
-            return request.path.hasPrefix(prefix)
+            return hasBytePrefix(request.path, prefix)
         case .pathPrefixFits(let wildcards):
             return wildcards.matchesPrefix(request.path)
         case .pathPrefixMatches(let regex):
@@ -116,6 +128,20 @@ public struct RuleMatcher: Sendable, Equatable {
         case .headers(let conditions):
             return conditions.allSatisfy { $0.isSatisfied(by: request) }
         }
+    }
+
+    /// Bytes compared as Go's strings.HasPrefix does. `String.hasPrefix` compares by Unicode canonical equivalence
+    /// and `utf8.starts(with:)` byte by byte through an iterator: both cost tens of ns per rule, which 1 000
+    /// PathPrefix frontends multiply.
+    private func hasBytePrefix(_ text: String, _ prefix: String) -> Bool {
+        let compared = text.utf8.withContiguousStorageIfAvailable { textBytes in
+            prefix.utf8.withContiguousStorageIfAvailable { prefixBytes in
+                prefixBytes.count <= textBytes.count
+                    && (prefixBytes.isEmpty
+                        || memcmp(textBytes.baseAddress!, prefixBytes.baseAddress!, prefixBytes.count) == 0)
+            }
+        }
+        return (compared ?? nil) ?? text.utf8.starts(with: prefix.utf8)
     }
 
     /// Compiled matchers are equal when they were compiled from the same rule and value.

@@ -7,18 +7,6 @@ import Testing
 /// must satisfy the invariants the forwarding code relies on.
 @Suite("HTTP/1 scanners under mutated input")
 struct HTTP1FuzzTests {
-    /// SplitMix64: small, fast, and deterministic, so a failure can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var value = state
-            value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-            return value ^ (value >> 31)
-        }
-    }
-
     static let seeds = [
         "GET /a?b=c HTTP/1.1\r\nHost: example.com\r\nConnection: keep-alive, X-A\r\nX-A: 1\r\n\r\n",
         "POST http://h:1/p HTTP/1.1\r\nHost: h\r\nContent-Length: 5, 5\r\nExpect: 100-continue\r\n\r\nhello",
