@@ -1,0 +1,1 @@
+../../../Sources/ProxyServer/Forwarding/HeadBuffers.swift

@@ -1,0 +1,1 @@
+../../../Sources/ProxyServer/Runtime/ProxyRuntime.swift
