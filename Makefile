@@ -70,14 +70,13 @@ test: deps
 deps:
 	@scripts/install-deps.sh $(DEBIAN_PACKAGES)
 
+# Every benchmark against the release binary, with nginx, HAProxy and Caddy beside it (scripts/bench-all.sh);
+# the report lands in bench/results/.
 bench: release
 	$(SWIFT) build $(RELEASE_FLAGS) --product demo-backends
-	@scripts/bench.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
-	@scripts/bench-tls.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
-	@scripts/bench-reload.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
-	@scripts/bench-idle.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
+	@scripts/bench-all.sh "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)/traefik"
 
-# ns and heap allocations per operation of the per-request pure logic (Benchmarks/, a package of its own).
+# ns and heap allocations per operation of the per-request work (Benchmarks/, a package of its own).
 bench-micro:
 	cd Benchmarks && $(SWIFT) build $(OPTIMIZED_FLAGS) --product CoreBenchmarks && .build/release/CoreBenchmarks
 

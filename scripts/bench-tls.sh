@@ -121,5 +121,5 @@ for load in wrk-tls ab-handshake; do
     printf '%-14s %-14s %12.0f %9.2fx %12s\n' "$load" "$target" "$rate" "$(awk -v a="$rate" -v b="$ref" 'BEGIN { print a / b }')" "$cpu"
   done
 done
-mkdir -p "$root/Benchmarks/results"
-cp "$results" "$root/Benchmarks/results/tls-$(date -u +%Y%m%dT%H%M%SZ).txt"
+mkdir -p "$root/bench/results"
+cp "$results" "$root/bench/results/tls-$(date -u +%Y%m%dT%H%M%SZ).txt"
