@@ -101,27 +101,30 @@ public final class ProxyServer: Sendable {
             let loops = self.loops
             let tls = listener.tls
             let connectionLimit = limits.maxConnections > 0 ? ConnectionLimit(maximum: limits.maxConnections) : nil
+            let acceptor = ConnectionAcceptor { channel in
+                if let connectionLimit {
+                    // Full: the connection is closed at once (the client sees a reset), nothing is read.
+                    guard connectionLimit.admit() else {
+                        channel.close(promise: nil)
+                        return false
+                    }
+                    channel.closeFuture.whenComplete { _ in connectionLimit.release() }
+                }
+                let resources = loops.resources(for: channel.eventLoop)
+                if let tls {
+                    try Self.addTLSHandlers(to: channel, tls: tls, settings: settings, resources: resources)
+                } else {
+                    try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
+                    try channel.pipeline.syncOperations.addHandler(DownstreamHandler(settings: settings, loop: resources))
+                }
+                return true
+            }
+            // TCP_NODELAY is set on the listener by the bootstrap and inherited by accepted sockets.
             let bootstrap = ServerBootstrap(group: group)
                 .serverChannelOption(.backlog, value: 4096)
                 .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-                // TCP_NODELAY is set on the listener by the bootstrap and inherited by accepted sockets; options
-                // are set synchronously here because bootstrap child options cost a future chain per accept.
-                .childChannelInitializer { channel in
-                    if let connectionLimit {
-                        // Full: the connection is closed at once (the client sees a reset), nothing is read.
-                        guard connectionLimit.admit() else { return channel.close() }
-                        channel.closeFuture.whenComplete { _ in connectionLimit.release() }
-                    }
-                    return channel.eventLoop.makeCompletedFuture {
-                        let resources = loops.resources(for: channel.eventLoop)
-                        if let tls {
-                            try Self.addTLSHandlers(to: channel, tls: tls, settings: settings, resources: resources)
-                        } else {
-                            try channel.syncOptions?.setOption(.allowRemoteHalfClosure, value: true)
-                            try channel.pipeline.syncOperations.addHandler(
-                                DownstreamHandler(settings: settings, loop: resources))
-                        }
-                    }
+                .serverChannelInitializer { server in
+                    server.eventLoop.makeCompletedFuture { try server.pipeline.syncOperations.addHandler(acceptor) }
                 }
             let host = listener.address.host ?? "0.0.0.0"
             do {
