@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Part of `make bench` (issue 9 §5): what 1 000 frontends cost. Three proxies on the same demo backend, measured
 # interleaved with `wrk -t1 -c20` keep-alive: one frontend (Host rule), 1 000 Host-rule frontends (the request
-# matches the last one written), and 1 000 PathPrefix frontends (no host index; the request matches the last
-# one). Prints median req/s, proxy CPU µs per request and the ratio to the one-frontend proxy.
+# matches the last one written), and 1 000 PathPrefix frontends (the request matches the last one). Prints median req/s, proxy CPU µs per request and the ratio to the one-frontend proxy.
 # Knobs: REPS [3], WRK_D [5] seconds, FRONTENDS [1000].
 set -euo pipefail
 binary=$1
@@ -33,14 +32,13 @@ rules() {
     done
   } > "$file"
 }
-declare -A port_of pid_of url_of host_of
+declare -A pid_of url_of host_of
 start() {  # name count rule
   local name=$1 count=$2 rule=$3 port
   port=$(free_port)
   rules "$work/$name.rules.toml" "$count" "$rule"
   write_launch "$work/$name.toml" "$port" "$work/$name.rules.toml"
   "$binary" --configFile="$work/$name.toml" 2>"$work/$name.err" & pid_of[$name]=$!; pids+=($!)
-  port_of[$name]=$port
   if [ "$rule" = Host ]; then
     url_of[$name]="http://127.0.0.1:$port/"; host_of[$name]="host-$(printf '%04d' "$count").bench"
   else
@@ -59,7 +57,6 @@ start "$FRONTENDS-host" "$FRONTENDS" Host
 start "$FRONTENDS-pathprefix" "$FRONTENDS" PathPrefix
 names=(one-host "$FRONTENDS-host" "$FRONTENDS-pathprefix")
 
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 results="$work/results"; : > "$results"
 for rep in $(seq 1 "$REPS"); do
   order=("${names[@]}")
@@ -76,7 +73,6 @@ for rep in $(seq 1 "$REPS"); do
     echo "$name $rate $cpu" >> "$results"
   done
 done
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 printf '\nFrontends (wrk -t1 -c20 keep-alive, %s s, median of %s; the request matches the last frontend):\n' "$WRK_D" "$REPS"
 printf '%-22s %10s %10s %12s\n' frontends req/s vs-one "CPU µs/req"
 ref=$(awk '$1 == "one-host" {print $2}' "$results" | median)

@@ -11,15 +11,13 @@ source "$(dirname "$0")/proxy-lib.sh"
 trap cleanup EXIT
 ulimit -n $((IDLE_CONNECTIONS + 1000)) 2>/dev/null || { echo "bench-idle: needs an open-file limit above $IDLE_CONNECTIONS"; exit 2; }
 start_demo_proxy "$binary" wrr
-rss() { awk '/VmRSS/ {print $2}' "/proc/$proxy/status"; }
-cpu_ticks() { awk '{print $14 + $15}' "/proc/$proxy/stat"; }
 # Warm-up (pools, allocator arenas) that is also the RSS measure under load: peak RSS during wrk -c100.
 wrk -t2 -c100 -d5s "http://127.0.0.1:$port/" > "$work/wrk100.out" &
 wrk_pid=$!; pids+=($wrk_pid)
 peak=0
-while kill -0 "$wrk_pid" 2>/dev/null; do r=$(rss); [ "$r" -gt "$peak" ] && peak=$r; sleep 0.2; done
+while kill -0 "$wrk_pid" 2>/dev/null; do r=$(rss "$proxy"); [ "$r" -gt "$peak" ] && peak=$r; sleep 0.2; done
 echo "load: peak RSS under wrk -c100: $(awk -v p="$peak" 'BEGIN { printf "%.1f", p / 1024 }') MB ($(awk '/Requests\/sec/ {print $2}' "$work/wrk100.out") req/s)"
-before=$(rss)
+before=$(rss "$proxy")
 
 # The holder: opens the connections, one request each, then keeps them until stdin closes.
 mkfifo "$work/hold"
@@ -46,8 +44,8 @@ exec 3>"$work/hold"
 for _ in $(seq 1 1200); do grep -q '^held' "$work/holder.out" 2>/dev/null && break
   kill -0 "$holder" 2>/dev/null || { cat "$work/holder.out"; exit 1; }; sleep 0.1; done
 grep -q '^held' "$work/holder.out" || { echo "bench-idle: the holder did not finish opening"; exit 1; }
-after=$(rss)
-ticks_start=$(cpu_ticks); sleep "$IDLE_SECONDS"; ticks_end=$(cpu_ticks)
+after=$(rss "$proxy")
+ticks_start=$(cpu_ticks "$proxy"); sleep "$IDLE_SECONDS"; ticks_end=$(cpu_ticks "$proxy")
 hz=$(getconf CLK_TCK)
 wrk_rate=$(wrk -t1 -c20 -d3s "http://127.0.0.1:$port/" | awk '/Requests\/sec/ {print $2}')
 open_fds=$(ls "/proc/$proxy/fd" | wc -l)

@@ -41,7 +41,6 @@ for rep in $(seq 1 "$REPS"); do
   read -r rate errors < <(load); echo "reloading $rate $errors" >> "$results"
   wait "$reloader_pid"
 done
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 steady=$(awk '$1 == "steady" {print $2}' "$results" | median)
 reloading=$(awk '$1 == "reloading" {print $2}' "$results" | median)
 errors=$(awk '{s += $3} END {print s}' "$results")

@@ -74,12 +74,6 @@ for port in $nginx_port $traefik_port; do
   wait_listening "https://127.0.0.1:$port/"
 done
 
-# utime + stime of a process and its children still running (nginx's master and its worker).
-cpu_ticks() {
-  local total=0 pid
-  for pid in $1 $(pgrep -P "$1"); do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
-  echo $total
-}
 hz=$(getconf CLK_TCK)
 results="$work/results"
 : > "$results"
@@ -110,7 +104,6 @@ for rep in $(seq 1 "$REPS"); do
     done
   done
 done
-median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 printf '\nHTTPS (same certificate, same backend), median of %s:\n' "$REPS"
 printf '%-14s %-14s %12s %10s %12s\n' load target req/s vs-nginx "CPU µs/req"
 for load in wrk-tls ab-handshake; do

@@ -2,8 +2,8 @@
 """Peak resident memory of every peer target during a peers.sh run (its table has no RSS column).
 
 Every second, sums VmRSS over each target's process tree: the process whose command line names the folder
-WORK/<target> and all its descendants (nginx workers rename themselves, so they are found through their parent). On SIGTERM,
-prints `target peak-MB` lines, highest first."""
+WORK/<target> and all its descendants (nginx workers rename themselves, so they are found through their
+parent). On SIGTERM, prints `target peak-MB` lines, highest first."""
 import os, re, signal, sys, time
 
 work = sys.argv[1].rstrip("/") + "/"

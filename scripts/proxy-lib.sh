@@ -1,6 +1,6 @@
 # Shared by the benchmark and soak scripts (sourced): ports, cleanup of what they started, a rules file whose
 # `probe` frontend path changes with a generation number (so every rewrite is a real reload), the proxy's
-# launch file, and a bounded wait for a listener.
+# launch file, a bounded wait for a listener, and a process's CPU ticks and RSS, and the median of numbers.
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
@@ -44,6 +44,19 @@ start_demo_proxy() {
   "$binary" --configFile="$work/traefik.toml" 2>"$work/traefik.err" & proxy=$!; pids+=($proxy)
   wait_listening "http://127.0.0.1:$port/"
 }
+
+# cpu_ticks PID: utime + stime of a process and of its children still running (nginx's master and its worker).
+cpu_ticks() {
+  local total=0 pid
+  for pid in $1 $(pgrep -P "$1"); do total=$((total + $(awk '{print $14 + $15}' "/proc/$pid/stat"))); done
+  echo $total
+}
+
+# rss PID: resident memory in KiB.
+rss() { awk '/VmRSS/ {print $2}' "/proc/$1/status"; }
+
+# median: the median of the numbers on stdin, one per line.
+median() { sort -g | awk '{ a[NR] = $1 } END { print (NR % 2) ? a[(NR + 1) / 2] : (a[NR / 2] + a[NR / 2 + 1]) / 2 }'; }
 
 # wait_listening URL: up to 10 s for URL to answer (https without checking the test certificate).
 wait_listening() {

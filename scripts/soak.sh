@@ -20,14 +20,13 @@ timeout $((SOAK_SECONDS + 30)) ab -q -r -t "$SOAK_SECONDS" -n 100000000 -c 10 "h
 [ "${RELOADS:-1}" = 1 ] && (generation=1; end=$((SECONDS + SOAK_SECONDS)); while [ $SECONDS -lt $end ]; do
    rules $generation; kill -HUP "$proxy"; generation=$((generation + 1)); sleep 1; done) & pids+=($!)
 
-rss() { awk '/VmRSS/ {print $2}' "/proc/$proxy/status"; }
 fds() { ls "/proc/$proxy/fd" | wc -l; }
 idle_fds=$(fds)
 printf '%6s %10s %6s\n' second "RSS kB" fds
 start=$SECONDS; : > "$work/samples"
 while [ $((SECONDS - start)) -lt "$SOAK_SECONDS" ]; do
   sleep 10  # the sampling period
-  elapsed=$((SECONDS - start)); r=$(rss); f=$(fds)
+  elapsed=$((SECONDS - start)); r=$(rss "$proxy"); f=$(fds)
   printf '%6s %10s %6s\n' "$elapsed" "$r" "$f"
   [ "$elapsed" -ge "$WARMUP" ] && echo "$r $f" >> "$work/samples"
 done
