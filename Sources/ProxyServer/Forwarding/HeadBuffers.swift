@@ -1,9 +1,10 @@
 import NIOCore
 
 /// One event loop's buffer for the heads the proxy rewrites (the request head sent upstream, the response head
-/// sent to the client), touched only on that loop. The channel releases a written head at once on loopback, so
-/// the next head reuses the same storage: no allocation per keep-alive exchange. While a head is still queued
-/// in a channel, `clear` finds the storage shared and gives the next head fresh storage, never the queued bytes.
+/// sent to the client), touched only on that loop. A channel usually releases a written head at once, so the next
+/// head reuses the same storage. While the last head is still held (queued in a channel, or kept by an exchange
+/// for a replay on a stale pooled connection), `clear` finds the storage shared and gives the next head fresh
+/// storage, never the held bytes.
 final class HeadBuffers: @unchecked Sendable {
     private var spare = ByteBuffer()
 

@@ -11,7 +11,7 @@ public struct FrontendIndex: Sendable, Equatable {
     }
 
     private var byHost: [String: [Int]] = [:]
-    /// Keyed by `prefixKey` of the prefix's bytes; a collision only adds candidates, which their matcher rejects.
+    /// Keyed by the FNV-1a hash of the prefix's bytes; a collision only adds candidates, which their matcher rejects.
     private var byPathPrefix: [UInt64: [Int]] = [:]
     /// The distinct byte lengths of the indexed prefixes, ascending: the only path prefixes worth looking up.
     private var pathPrefixLengths: [Int] = []
@@ -25,7 +25,7 @@ public struct FrontendIndex: Sendable, Equatable {
             case .host(let host):
                 byHost[host, default: []].append(index)
             case .pathPrefix(let prefix):
-                byPathPrefix[Self.prefixKey(Array(prefix.utf8)[...]), default: []].append(index)
+                byPathPrefix[prefix.utf8.reduce(Self.prefixKeySeed, Self.prefixKeyStep), default: []].append(index)
                 lengths.insert(prefix.utf8.count)
             case .nothingIndexed:
                 everyRequest.append(index)
@@ -39,15 +39,15 @@ public struct FrontendIndex: Sendable, Equatable {
         let hosted = byHost[host] ?? []
         if pathPrefixLengths.isEmpty { return Self.firstInMerge(hosted, everyRequest, where: body) }
         var lists = [hosted, everyRequest]
-        let pathBytes = Array(path.utf8)
+        var pathBytes = path.utf8.makeIterator()
         var key = Self.prefixKeySeed
         var hashedLength = 0
         for length in pathPrefixLengths {
-            guard length <= pathBytes.count else { break }
-            while hashedLength < length {
-                key = Self.prefixKeyStep(key, pathBytes[hashedLength])
+            while hashedLength < length, let byte = pathBytes.next() {
+                key = Self.prefixKeyStep(key, byte)
                 hashedLength += 1
             }
+            guard hashedLength == length else { break }  // the path is shorter than every remaining prefix
             if let prefixed = byPathPrefix[key] { lists.append(prefixed) }
         }
         return Self.firstInMerge(lists, where: body)
@@ -94,14 +94,10 @@ public struct FrontendIndex: Sendable, Equatable {
         }
     }
 
-    // FNV-1a over the prefix's bytes, computed incrementally along the request path.
+    // FNV-1a over a prefix's bytes, computed incrementally along the request path.
     private static let prefixKeySeed: UInt64 = 0xcbf2_9ce4_8422_2325
 
     private static func prefixKeyStep(_ key: UInt64, _ byte: UInt8) -> UInt64 {
         (key ^ UInt64(byte)) &* 0x100_0000_01b3
-    }
-
-    private static func prefixKey(_ bytes: ArraySlice<UInt8>) -> UInt64 {
-        bytes.reduce(prefixKeySeed, prefixKeyStep)
     }
 }

@@ -134,14 +134,15 @@ public struct RuleMatcher: Sendable, Equatable {
     /// and `utf8.starts(with:)` byte by byte through an iterator: both cost tens of ns per rule, which 1 000
     /// PathPrefix frontends multiply.
     private func hasBytePrefix(_ text: String, _ prefix: String) -> Bool {
-        let compared = text.utf8.withContiguousStorageIfAvailable { textBytes in
-            prefix.utf8.withContiguousStorageIfAvailable { prefixBytes in
+        var text = text
+        var prefix = prefix
+        return text.withUTF8 { textBytes in
+            prefix.withUTF8 { prefixBytes in
                 prefixBytes.count <= textBytes.count
                     && (prefixBytes.isEmpty
                         || memcmp(textBytes.baseAddress!, prefixBytes.baseAddress!, prefixBytes.count) == 0)
             }
         }
-        return (compared ?? nil) ?? text.utf8.starts(with: prefix.utf8)
     }
 
     /// Compiled matchers are equal when they were compiled from the same rule and value.
