@@ -127,7 +127,7 @@ measure("request head scan (GET, 30 headers)", iterations: 300_000) {
 // MARK: Routing tables as the proxy builds them
 
 /// A runtime built as the proxy builds one (ProxyRuntime: each entry point's frontends ordered by
-/// `CompiledConfiguration.compile` (D5) and indexed by literal Host, backends resolved) with the one entry point
+/// `CompiledConfiguration.compile` (D5) and indexed by literal Host or PathPrefix, backends resolved) with the one entry point
 /// `http`; every frontend forwards to `backend`, two servers under wrr.
 /// - Parameter routes: one route per frontend, by frontend name.
 func proxyRuntime(routes: [String: Route]) -> ProxyRuntime {
@@ -187,8 +187,7 @@ let server1 = chainRuntime.backends["backend"]!.targets.first { $0.name == "serv
 
 /// The path and query of a scanned head's target, as DownstreamHandler forwards them.
 func pathAndQuery(_ raw: UnsafeRawBufferPointer, _ head: RequestHead) -> Range<Int> {
-    let target = RequestTarget.split(raw, target: head.target)
-    return target.pathBytes.lowerBound..<(target.query?.upperBound ?? target.pathBytes.upperBound)
+    RequestTarget.split(raw, target: head.target).pathAndQuery
 }
 
 /// The upstream head for `head`, passHostHeader off (Træfik's default: Host is the server's authority).
@@ -303,7 +302,7 @@ measure("head scan + route (10 Hosts) + wrr pick + rewrite", iterations: 300_000
             let hostRange = head.host
         else { fatalError("the benchmark head scans complete with a Host") }
         let target = RequestTarget.split(raw, target: head.target)
-        let pathAndQuery = target.pathBytes.lowerBound..<(target.query?.upperBound ?? target.pathBytes.upperBound)
+        let pathAndQuery = target.pathAndQuery
         guard let path = RequestTarget.decodePath(raw, path: target.pathBytes) else { fatalError("bad path") }
         // The head's Host carries no port, so it is the routing host as sent.
         let request = BenchmarkRequest(

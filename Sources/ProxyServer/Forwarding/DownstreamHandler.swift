@@ -316,7 +316,6 @@ final class DownstreamHandler: ChannelDuplexHandler {
             }
         }
         let target = RequestTarget.split(raw, target: head.target)
-        let pathAndQuery = target.pathBytes.lowerBound..<(target.query?.upperBound ?? target.pathBytes.upperBound)
         // Path cleaning first (spec §4.4): 301 to the cleaned path, whether or not a frontend matches.
         if PathShape.needsCleaning(UnsafeRawBufferPointer(rebasing: raw[target.pathBytes])) {
             let rawPath = String(decoding: UnsafeRawBufferPointer(rebasing: raw[target.pathBytes]), as: UTF8.self)
@@ -350,11 +349,11 @@ final class DownstreamHandler: ChannelDuplexHandler {
             settings.logger.warning(
                 "frontend \(routed.frontend.name): backend \(routed.frontend.backendName) has no servers")
             return .respond(status: 503, location: nil)
-        case .server(let target, let index):
-            server = target
+        case .server(let picked, let index):
+            server = picked
             if backend.needsFeedback { feedback = (backend, index, now) }
         }
-        return .forward(server, passHostHeader: routed.passHostHeader, pathAndQuery: pathAndQuery)
+        return .forward(server, passHostHeader: routed.passHostHeader, pathAndQuery: target.pathAndQuery)
     }
 
     /// The source URL's scheme is https over TLS or when the request says `X-Forwarded-Proto: https` (spec §3.3).

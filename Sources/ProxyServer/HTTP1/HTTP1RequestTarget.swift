@@ -1,13 +1,23 @@
 /// Splitting and decoding a request-target for routing. Forwarding always uses the raw target
 /// bytes (spec §5.2: the backend gets the client's original request-URI unchanged).
 enum RequestTarget {
+    /// Offsets of a request-target's parts in the head's bytes.
+    struct Parts {
+        var pathBytes: Range<Int>
+        var query: Range<Int>?
+        var absoluteHost: Range<Int>?
+
+        /// The path and query as the client sent them (origin-form), which is what the backend gets.
+        var pathAndQuery: Range<Int> { pathBytes.lowerBound..<(query?.upperBound ?? pathBytes.upperBound) }
+    }
+
     /// Splits a target the scanner accepted. `pathBytes` is empty for an absolute-form target
     /// without a path (`http://host` or `http://host?q`), whose path is "/"; `query` excludes
     /// the '?'; `absoluteHost` is the authority (host[:port]) of an absolute-form target. For
     /// asterisk-form the path is "*".
     static func split(
         _ bytes: UnsafeRawBufferPointer, target: Range<Int>
-    ) -> (pathBytes: Range<Int>, query: Range<Int>?, absoluteHost: Range<Int>?) {
+    ) -> Parts {
         var pathStart = target.lowerBound
         var absoluteHost: Range<Int>?
         if let authorityStart = authorityStart(bytes, target: target) {
@@ -24,9 +34,10 @@ enum RequestTarget {
             let questionMark = HTTP1Bytes.firstIndex(
                 of: HTTP1Bytes.questionMark, in: bytes, from: pathStart, to: target.upperBound)
         else {
-            return (pathStart..<target.upperBound, nil, absoluteHost)
+            return Parts(pathBytes: pathStart..<target.upperBound, query: nil, absoluteHost: absoluteHost)
         }
-        return (pathStart..<questionMark, (questionMark &+ 1)..<target.upperBound, absoluteHost)
+        return Parts(
+            pathBytes: pathStart..<questionMark, query: (questionMark &+ 1)..<target.upperBound, absoluteHost: absoluteHost)
     }
 
     /// Where the authority starts when the target begins with `http://` or `https://` (scheme

@@ -17,8 +17,7 @@ struct HeadRewriterTests {
                 Issue.record("not a complete head: \(text)")
                 return ""
             }
-            let split = RequestTarget.split(raw, target: head.target)
-            let pathAndQuery = split.pathBytes.lowerBound..<(split.query?.upperBound ?? split.pathBytes.upperBound)
+            let pathAndQuery = RequestTarget.split(raw, target: head.target).pathAndQuery
             var out = ByteBufferAllocator().buffer(capacity: 256)
             RequestHeadRewriter.write(
                 head, from: raw, pathAndQuery: pathAndQuery, target: target, passHostHeader: passHostHeader,
